@@ -1,0 +1,218 @@
+"""Page latency at 1k and 13k claims, on SQLite and PostgreSQL, in one run.
+
+    .venv/bin/python benchmarks/web.py [--repeat 15] [--sizes 1000,12836] [--dbs sqlite,postgres]
+
+Loads LIAR (../shared/data/liar/liar_all.tsv) through `import_liar` when ../shared is there,
+else synthetic claims; each (database, size) runs in a fresh subprocess on a throwaway
+database. Prints median and p95 latency and the query count per page, then the 13k/1k
+ratio (goal <= 1.5) and whether the query counts are identical at both sizes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIAR = ROOT.parent / "shared" / "data" / "liar" / "liar_all.tsv"
+PG_ADMIN_URL = "postgres://postgres@127.0.0.1:5432/test"
+PG_BENCH_DB = "factcheck_bench"
+
+
+def pages() -> list[tuple[str, str]]:
+    from django.db.models import Count
+    from django.urls import reverse
+
+    from quotes.models import Article, Claim, Speaker
+
+    article = Article.objects.order_by("id").first()
+    claim = Claim.objects.order_by("id").first()
+    # The speaker with the most claims: the heaviest scorecard.
+    busiest = Speaker.objects.annotate(n=Count("claims")).order_by("-n").first()
+    assert article and claim and busiest
+    claims = reverse("quotes:claims")
+    return [
+        ("dashboard", reverse("quotes:dashboard")),
+        ("claims", claims),
+        ("claims filtered", f"{claims}?kind=statement&rating=false"),
+        ("claims searched", f"{claims}?q=tax+cuts"),
+        ("article workbench", reverse("quotes:article", args=[article.pk])),
+        ("speaker page", reverse("quotes:speaker", args=[busiest.pk])),
+        ("claim + similar", reverse("quotes:claim", args=[claim.pk])),
+        ("admin claims", reverse("admin:quotes_claim_changelist")),
+        ("admin verdicts", reverse("admin:quotes_verdict_changelist")),
+        ("admin speakers", reverse("admin:quotes_speaker_changelist")),
+        ("admin articles", reverse("admin:quotes_article_changelist")),
+    ]
+
+
+def load(size: int) -> None:
+    from django.core.management import call_command
+
+    if LIAR.is_file():
+        with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False, encoding="utf-8") as f:
+            with LIAR.open(encoding="utf-8") as src:
+                for i, line in enumerate(src):
+                    if i > size:  # header + size rows
+                        break
+                    f.write(line)
+        call_command("import_liar", f.name, verbosity=0)
+        os.unlink(f.name)
+    else:
+        synthetic(size)
+
+
+def synthetic(size: int) -> None:
+    import random
+
+    from quotes.models import Article, Claim, Rating, Speaker, Verdict
+
+    rng = random.Random(7)
+    ratings = list(Rating.objects.all())
+    speakers = Speaker.objects.bulk_create(
+        [Speaker(name=f"Speaker {i}", normalized_name=f"speaker {i}") for i in range(size // 4)]
+    )
+    words = "tax budget jobs crime border climate health schools wages prices".split()
+    articles, claims = [], []
+    for i in range(size):
+        text = " ".join(rng.choice(words) for _ in range(12)) + "."
+        articles.append(Article(title=f"Statement {i}", body=text, outlet="Synthetic"))
+    Article.objects.bulk_create(articles, batch_size=1000)
+    for article in Article.objects.all():
+        claims.append(
+            Claim(
+                article=article,
+                start=0,
+                end=len(article.body),
+                exact=article.body,
+                speaker=rng.choice(speakers),
+                position=1,
+            )
+        )
+    Claim.objects.bulk_create(claims, batch_size=1000)
+    Verdict.objects.bulk_create(
+        [
+            Verdict(claim=c, rating=rng.choice(ratings), rationale="Synthetic.")
+            for c in Claim.objects.all()
+        ],
+        batch_size=1000,
+    )
+
+
+def worker(size: int, repeat: int) -> dict[str, dict[str, float]]:
+    import django
+
+    django.setup()
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    load(size)
+    user = User.objects.create_superuser("bench", "", "bench-password-not-secret")
+    client = Client()
+    client.force_login(user)
+    results: dict[str, dict[str, float]] = {}
+    for name, url in pages():
+        client.get(url)  # warm up caches and connections
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            response = client.get(url)
+            times.append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (name, url, response.status_code)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        times.sort()
+        results[name] = {
+            "median_ms": statistics.median(times),
+            "p95_ms": times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))],
+            "queries": len(ctx.captured_queries),
+        }
+    return results
+
+
+def run_worker(db: str, size: int, repeat: int) -> dict[str, dict[str, float]]:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "factcheck.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only",
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "testserver",
+    }
+    tmp = tempfile.mkdtemp()
+    if db == "sqlite":
+        env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
+    else:
+        import psycopg
+
+        with psycopg.connect(
+            PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
+        ) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {PG_BENCH_DB}")
+            conn.execute(f"CREATE DATABASE {PG_BENCH_DB}")
+        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", str(size), "--repeat", str(repeat)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"{db} at {size} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--worker", type=int)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--sizes", default="1000,12836")
+    parser.add_argument("--dbs", default="sqlite,postgres")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.repeat)))
+        return
+    small, large = (int(s) for s in args.sizes.split(","))
+    print(
+        f"data: {'LIAR via import_liar' if LIAR.is_file() else 'synthetic'}; "
+        f"{args.repeat} requests per page"
+    )
+    ok = True
+    for db in args.dbs.split(","):
+        a = run_worker(db, small, args.repeat)
+        b = run_worker(db, large, args.repeat)
+        print(f"\n{db}: {small} vs {large} claims")
+        print(
+            f"{'page':20} {'med ms':>8} {'p95 ms':>8} {'med ms':>8} {'p95 ms':>8} "
+            f"{'ratio':>6} {'queries':>9}"
+        )
+        for name in a:
+            ratio = b[name]["median_ms"] / a[name]["median_ms"]
+            same = a[name]["queries"] == b[name]["queries"]
+            ok &= same
+            print(
+                f"{name:20} {a[name]['median_ms']:8.1f} {a[name]['p95_ms']:8.1f} "
+                f"{b[name]['median_ms']:8.1f} {b[name]['p95_ms']:8.1f} {ratio:6.2f} "
+                f"{a[name]['queries']:>4}/{b[name]['queries']:<4}"
+                f"{'' if same else '  <- query count grows'}"
+            )
+    print("\nquery counts identical at both sizes" if ok else "\nquery counts differ")
+
+
+if __name__ == "__main__":
+    main()

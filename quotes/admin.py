@@ -1,0 +1,380 @@
+"""The editors' back office: where verdicts are held, reviewed and published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from simple_history.admin import SimpleHistoryAdmin
+
+from quotes.models import (
+    Article,
+    Claim,
+    Evidence,
+    Rating,
+    Source,
+    Speaker,
+    SpeakerAlias,
+    Verdict,
+)
+
+PUBLISH_PERM = "quotes.publish_verdict"
+
+
+def can_publish(request: HttpRequest) -> bool:
+    return request.user.has_perm(PUBLISH_PERM)
+
+
+class ClaimInline(admin.TabularInline):
+    model = Claim
+    fields = (
+        "position",
+        "kind",
+        "exact",
+        "speaker",
+        "attribution_method",
+        "confidence",
+        "speaker_confirmed",
+    )
+    readonly_fields = ("position", "exact", "attribution_method", "confidence")
+    autocomplete_fields = ("speaker",)
+    extra = 0
+    can_delete = True
+    show_change_link = True
+    ordering = ("start",)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Claims are spans of the body: they are made by import or by selecting text.
+        return False
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "outlet", "published", "claim_count", "created")
+    list_filter = ("outlet", "published")
+    search_fields = ("title", "outlet", "url", "byline")
+    date_hierarchy = "created"
+    readonly_fields = ("imported_by", "created")
+    fieldsets = (
+        (None, {"fields": ("title", "outlet", "url", "published", "byline")}),
+        ("Text", {"fields": ("body",), "classes": ("collapse",)}),
+        ("Import", {"fields": ("imported_by", "created")}),
+    )
+    inlines = [ClaimInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
+        return super().get_queryset(request).annotate(n_claims=Count("claims"))
+
+    @admin.display(description="claims", ordering="n_claims")
+    def claim_count(self, obj: Article) -> int:
+        return obj.n_claims  # type: ignore[attr-defined, no-any-return]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Offsets index the body: once claims exist it must not change under them.
+        if obj is not None and obj.pk:
+            return (*self.readonly_fields, "body")
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
+        if not change:
+            obj.imported_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    fields = ("source", "stance", "excerpt", "note", "added_by")
+    readonly_fields = ("added_by",)
+    autocomplete_fields = ("source",)
+    extra = 0
+
+
+class VerdictInline(admin.StackedInline):
+    model = Verdict
+    fields = ("rating", "status", "rationale", "reviewer", "published_by", "published_at")
+    readonly_fields = ("published_by", "published_at")
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Publishing goes through the Verdict admin, where it is permission-checked.
+        return (*self.readonly_fields, "status")
+
+
+@admin.register(Claim)
+class ClaimAdmin(SimpleHistoryAdmin):
+    list_display = (
+        "short_text",
+        "article",
+        "speaker",
+        "kind",
+        "rating",
+        "status",
+        "attribution_method",
+        "cue",
+        "confidence",
+        "speaker_confirmed",
+    )
+    list_select_related = ("article", "speaker", "verdict__rating")
+    list_filter = (
+        "kind",
+        "speaker_confirmed",
+        "verdict__status",
+        "verdict__rating",
+        "attribution_method",
+    )
+    search_fields = ("exact", "speaker__name", "article__title")
+    raw_id_fields = ("article",)
+    autocomplete_fields = ("speaker",)
+    readonly_fields = (
+        "start",
+        "end",
+        "exact",
+        "prefix",
+        "suffix",
+        "attribution_method",
+        "cue",
+        "confidence",
+        "created",
+    )
+    fieldsets = (
+        (None, {"fields": ("article", "kind", "exact", "speaker", "speaker_confirmed")}),
+        ("Why this speaker was proposed", {"fields": ("attribution_method", "cue", "confidence")}),
+        (
+            "Anchor",
+            {"fields": ("position", "start", "end", "prefix", "suffix"), "classes": ("collapse",)},
+        ),
+        ("Context", {"fields": ("context", "subjects", "created")}),
+    )
+    inlines = [EvidenceInline, VerdictInline]
+    list_per_page = 50
+
+    @admin.display(description="claim", ordering="exact")
+    def short_text(self, obj: Claim) -> str:
+        return str(obj)
+
+    @admin.display(description="rating", ordering="verdict__rating__order")
+    def rating(self, obj: Claim) -> str:
+        verdict = getattr(obj, "verdict", None)
+        return str(verdict.rating) if verdict else "—"
+
+    @admin.display(description="status", ordering="verdict__status")
+    def status(self, obj: Claim) -> str:
+        verdict = getattr(obj, "verdict", None)
+        return verdict.get_status_display() if verdict else "—"
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for instance in instances:
+            if isinstance(instance, Evidence) and instance.added_by_id is None:
+                instance.added_by = request.user
+            if isinstance(instance, Verdict) and instance.reviewer_id is None:
+                instance.reviewer = request.user
+            instance.save()
+        for obj in formset.deleted_objects:
+            obj.delete()
+        formset.save_m2m()
+
+
+class VerdictForm(forms.ModelForm):
+    class Meta:
+        model = Verdict
+        fields = ("claim", "rating", "rationale", "status", "reviewer")
+
+
+@admin.action(description="Publish selected verdicts", permissions=["publish"])
+def publish_verdicts(
+    modeladmin: VerdictAdmin, request: HttpRequest, queryset: QuerySet[Verdict]
+) -> None:
+    count = 0
+    for verdict in queryset.exclude(status=Verdict.Status.PUBLISHED):
+        verdict.publish(by=request.user)
+        count += 1
+    modeladmin.message_user(request, f"Published {count} verdict(s).", messages.SUCCESS)
+
+
+@admin.action(description="Unpublish selected verdicts (back to review)", permissions=["publish"])
+def unpublish_verdicts(
+    modeladmin: VerdictAdmin, request: HttpRequest, queryset: QuerySet[Verdict]
+) -> None:
+    count = 0
+    for verdict in queryset.filter(status=Verdict.Status.PUBLISHED):
+        verdict.unpublish(by=request.user)
+        count += 1
+    modeladmin.message_user(request, f"Unpublished {count} verdict(s).", messages.SUCCESS)
+
+
+@admin.register(Verdict)
+class VerdictAdmin(SimpleHistoryAdmin):
+    form = VerdictForm
+    list_display = (
+        "claim",
+        "speaker",
+        "rating",
+        "status",
+        "reviewer",
+        "published_by",
+        "published_at",
+        "updated",
+    )
+    list_select_related = ("claim__speaker", "rating", "reviewer", "published_by")
+    list_filter = ("status", "rating", "published_at")
+    search_fields = ("claim__exact", "rationale", "claim__speaker__name")
+    raw_id_fields = ("claim",)
+    readonly_fields = ("published_by", "published_at", "version")
+    actions = [publish_verdicts, unpublish_verdicts]
+    change_form_template = "admin/quotes/verdict/change_form.html"
+    history_list_display = ["status", "rating"]
+
+    @admin.display(description="speaker", ordering="claim__speaker__name")
+    def speaker(self, obj: Verdict) -> str:
+        return str(obj.claim.speaker or "—")
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return can_publish(request)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not can_publish(request) and "status" in form.base_fields:
+            # Fact-checkers move a verdict between draft and review; publishing is an editor's call.
+            field = form.base_fields["status"]
+            field.choices = [c for c in Verdict.Status.choices if c[0] != Verdict.Status.PUBLISHED]
+        return form
+
+    def save_model(self, request: HttpRequest, obj: Verdict, form: Any, change: bool) -> None:
+        if obj.reviewer_id is None:
+            obj.reviewer = request.user
+        if obj.status == Verdict.Status.PUBLISHED and obj.published_at is None:
+            obj.publish(by=request.user)
+            return
+        if obj.status != Verdict.Status.PUBLISHED:
+            obj.published_at = None
+            obj.published_by = None
+        if change:
+            obj.version += 1
+        super().save_model(request, obj, form, change)
+
+    def render_change_form(
+        self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
+    ) -> HttpResponse:
+        context["can_publish"] = can_publish(request)
+        return super().render_change_form(request, context, *args, **kwargs)
+
+    def response_change(self, request: HttpRequest, obj: Verdict) -> HttpResponse:
+        for flag, action, done in (
+            ("_publish", obj.publish, "published"),
+            ("_unpublish", obj.unpublish, "sent back to review"),
+        ):
+            if flag in request.POST:
+                if not can_publish(request):
+                    self.message_user(request, "Only editors can do that.", messages.ERROR)
+                else:
+                    action(request.user)
+                    self.message_user(request, f"The verdict was {done}.", messages.SUCCESS)
+                return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+
+class SpeakerAliasInline(admin.TabularInline):
+    model = SpeakerAlias
+    fields = ("alias",)
+    extra = 1
+
+
+class MergeSpeakersForm(forms.Form):
+    target = forms.ModelChoiceField(
+        queryset=Speaker.objects.none(),
+        widget=forms.RadioSelect,
+        label="Keep this speaker; the others become its aliases",
+    )
+
+
+@admin.register(Speaker)
+class SpeakerAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "role", "party", "alias_list", "claim_count")
+    list_filter = ("kind", "party")
+    search_fields = ("name", "aliases__alias", "role")
+    inlines = [SpeakerAliasInline]
+    actions = ["merge_speakers"]
+    fields = ("name", "kind", "role", "party", "state")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(n_claims=Count("claims", distinct=True))
+            .prefetch_related("aliases")
+        )
+
+    @admin.display(description="claims", ordering="n_claims")
+    def claim_count(self, obj: Speaker) -> int:
+        return obj.n_claims  # type: ignore[attr-defined, no-any-return]
+
+    @admin.display(description="aliases")
+    def alias_list(self, obj: Speaker) -> str:
+        return ", ".join(a.alias for a in obj.aliases.all())
+
+    @admin.action(description="Merge selected speakers into one", permissions=["change"])
+    def merge_speakers(
+        self, request: HttpRequest, queryset: QuerySet[Speaker]
+    ) -> HttpResponse | None:
+        speakers = list(queryset.order_by("name"))
+        if len(speakers) < 2:
+            self.message_user(request, "Select at least two speakers to merge.", messages.WARNING)
+            return None
+        form = MergeSpeakersForm(request.POST if "apply" in request.POST else None)
+        form.fields["target"].queryset = queryset  # type: ignore[attr-defined]
+        if form.is_valid():
+            target: Speaker = form.cleaned_data["target"]
+            moved = target.merge(speakers)
+            self.message_user(
+                request,
+                f"Merged {len(speakers) - 1} speaker(s) into {target.name}; "
+                f"{moved} claim(s) moved.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/quotes/speaker/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Merge speakers",
+                "form": form,
+                "speakers": speakers,
+                "opts": self.model._meta,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "publisher", "published", "url")
+    search_fields = ("title", "url", "publisher")
+    list_filter = ("publisher",)
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ("claim", "source", "stance", "added_by", "created")
+    list_select_related = ("claim", "source", "added_by")
+    list_filter = ("stance",)
+    raw_id_fields = ("claim",)
+    autocomplete_fields = ("source",)
+    search_fields = ("excerpt", "note", "source__title", "claim__exact")
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ("label", "value", "colour", "order", "needs_review")
+    list_editable = ("order",)
+    list_filter = ("needs_review",)
+    prepopulated_fields = {"slug": ("label",)}
+    search_fields = ("label",)

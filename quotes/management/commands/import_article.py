@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from quotes.services import ArticleRejected, decode_upload, ingest_article
+
+
+def parse_date(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(f"--published must be a date like 2022-01-03, not {value!r}.") from exc
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an article from a UTF-8 text file, split it into claims and attribute its quotes. "
+        "Prints the new article's id."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="UTF-8 text file with the article body.")
+        parser.add_argument("--title", default="", help="Defaults to the file name.")
+        parser.add_argument("--outlet", default="")
+        parser.add_argument("--url", default="")
+        parser.add_argument("--published", default=None, help="Publication date, YYYY-MM-DD.")
+        parser.add_argument("--byline", default="")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        published = parse_date(options["published"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        # Refuse before reading a huge file into memory; 4 bytes is the most a UTF-8 char takes.
+        if path.stat().st_size > settings.MAX_ARTICLE_CHARS * 4:
+            raise CommandError(
+                f"{path} is {path.stat().st_size:,} bytes; the limit is "
+                f"{settings.MAX_ARTICLE_CHARS:,} characters."
+            )
+        try:
+            body = decode_upload(path.read_bytes())
+            article = ingest_article(
+                body=body,
+                title=options["title"] or path.stem.replace("_", " "),
+                outlet=options["outlet"],
+                url=options["url"],
+                published=published,
+                byline=options["byline"],
+            )
+        except ArticleRejected as exc:
+            raise CommandError(f"{path}: {exc}") from exc
+        self.stdout.write(str(article.pk))

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from quotes.claimreview import ImportResult, import_reviews
+
+
+class Command(BaseCommand):
+    help = (
+        "Import schema.org ClaimReview JSON(-LD): one object, a list, or an @graph. Each review "
+        "becomes an article with one claim and a published verdict; unusable reviews are "
+        "skipped and listed with the reason."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="A JSON file of ClaimReview markup.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{path} is not valid UTF-8 (byte {exc.start}): save it as UTF-8 and retry."
+            ) from exc
+        if not text.strip():
+            raise CommandError(f"{path} is empty.")
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
+            ) from exc
+
+        result = import_reviews(data)
+        if result.created == 0 and result.duplicates == 0:
+            # Nothing was written (rating labels are only created with a verdict): say why.
+            reasons = "\n  ".join(result.skipped) or "the file holds no ClaimReview"
+            raise CommandError(f"No ClaimReview could be imported from {path}:\n  {reasons}")
+        self._report(result)
+
+    def _report(self, result: ImportResult) -> None:
+        self.stdout.write(
+            f"Imported {result.created} ClaimReview(s) as published verdicts "
+            f"in {result.articles} new article(s); {result.duplicates} were already imported."
+        )
+        if result.new_ratings:
+            self.stdout.write(
+                "New rating labels, flagged for an editor to place on the scale: "
+                + ", ".join(f"“{label}”" for label in result.new_ratings)
+            )
+        for note in result.notes:
+            self.stdout.write(f"Note: {note}")
+        if result.skipped:
+            self.stdout.write(f"Skipped {len(result.skipped)}:")
+            for reason in result.skipped:
+                self.stdout.write(f"  {reason}")

@@ -1,0 +1,397 @@
+"""The fact-checker's data: articles, the claims in them, who said them, and what is true."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator, URLValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from quotes.text import make_selector, normalize_name
+
+# Only web addresses a reader can open: no javascript:, data: or file: URLs.
+http_url_validator = URLValidator(schemes=["http", "https"])
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f37.")
+
+
+class StaleEdit(Exception):
+    """Raised when a reviewer saves a form built from an older version of a record."""
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__("This record was changed by someone else since you opened it.")
+        self.current = current
+
+
+class VersionedModel(models.Model):
+    """Optimistic locking: every save through save_checked() bumps `version`.
+
+    Two reviewers may open the same claim or verdict; the second save must not
+    silently overwrite the first, so a save names the version its form was built from.
+    """
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save_checked(self, expected_version: int, **kwargs: Any) -> None:
+        with transaction.atomic():
+            current = type(self).objects.select_for_update().get(pk=self.pk)  # type: ignore[attr-defined]
+            if current.version != expected_version:
+                raise StaleEdit(current)
+            self.version = current.version + 1
+            self.save(**kwargs)
+
+
+class Article(models.Model):
+    title = models.CharField(max_length=300)
+    outlet = models.CharField(max_length=200, blank=True, help_text="Publication or website.")
+    url = models.URLField("URL", max_length=2000, blank=True, validators=[http_url_validator])
+    published = models.DateField("publication date", null=True, blank=True)
+    byline = models.CharField(max_length=300, blank=True)
+    body = models.TextField(
+        help_text="The text exactly as imported; every claim's offsets index into it."
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        indexes = [
+            # Dashboard: newest first.
+            models.Index(fields=["-created", "-id"], name="article_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("quotes:article", args=[self.pk])
+
+
+class Speaker(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", "Person"
+        ORGANISATION = "organisation", "Organisation"
+
+    name = models.CharField(max_length=200)
+    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(
+        "role or description", max_length=300, blank=True, help_text="e.g. Foreign Minister."
+    )
+    party = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=100, blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.normalized_name = normalize_name(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("quotes:speaker", args=[self.pk])
+
+    def clean(self) -> None:
+        self.normalized_name = normalize_name(self.name)
+        if not self.normalized_name:
+            raise ValidationError({"name": "A speaker needs a name."})
+        clash = Speaker.objects.filter(normalized_name=self.normalized_name).exclude(pk=self.pk)
+        if clash.exists():
+            raise ValidationError({"name": f"“{clash[0].name}” is already in the registry."})
+
+    def add_alias(self, alias: str) -> SpeakerAlias | None:
+        """Record another name for this speaker, unless it is its own name or taken."""
+        key = normalize_name(alias)
+        if not key or key == self.normalized_name:
+            return None
+        existing = SpeakerAlias.objects.filter(normalized=key).first()
+        if existing is not None:
+            return existing if existing.speaker_id == self.pk else None
+        if Speaker.objects.filter(normalized_name=key).exists():
+            return None
+        return SpeakerAlias.objects.create(speaker=self, alias=alias.strip())
+
+    @transaction.atomic
+    def merge(self, others: list[Speaker]) -> int:
+        """Move every claim of `others` to this speaker, keep their names as aliases.
+
+        Returns how many claims moved. The other speakers are deleted.
+        """
+        others = [s for s in others if s.pk != self.pk]
+        if not others:
+            return 0
+        ids = [s.pk for s in others]
+        moved = Claim.objects.filter(speaker_id__in=ids).update(speaker=self)
+        aliases = list(SpeakerAlias.objects.filter(speaker_id__in=ids))
+        SpeakerAlias.objects.filter(speaker_id__in=ids).delete()
+        Speaker.objects.filter(pk__in=ids).delete()
+        for name in [s.name for s in others] + [a.alias for a in aliases]:
+            self.add_alias(name)
+        return moved
+
+
+class SpeakerAlias(models.Model):
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200)
+    normalized = models.CharField(max_length=200, unique=True, editable=False)
+
+    class Meta:
+        verbose_name_plural = "speaker aliases"
+        ordering = ["alias"]
+
+    def __str__(self) -> str:
+        return self.alias
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.normalized = normalize_name(self.alias)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        self.normalized = normalize_name(self.alias)
+        if not self.normalized:
+            raise ValidationError({"alias": "An alias cannot be empty."})
+        taken = SpeakerAlias.objects.filter(normalized=self.normalized).exclude(pk=self.pk)
+        if (
+            taken.exists()
+            or Speaker.objects.filter(normalized_name=self.normalized)
+            .exclude(pk=self.speaker_id)
+            .exists()
+        ):
+            raise ValidationError({"alias": "This name already belongs to another speaker."})
+
+
+class Claim(VersionedModel):
+    class Kind(models.TextChoices):
+        QUOTE = "quote", "Direct quote"
+        STATEMENT = "statement", "Statement"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="claims")
+    position = models.PositiveIntegerField(default=0, help_text="Order in the article.")
+    start = models.PositiveIntegerField(help_text="Offset of the first character in the body.")
+    end = models.PositiveIntegerField(help_text="Offset just past the last character.")
+    # W3C Web Annotation TextQuoteSelector, so the claim can be found again if the body changes.
+    exact = models.TextField()
+    prefix = models.CharField(max_length=32, blank=True)
+    suffix = models.CharField(max_length=32, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.STATEMENT)
+    speaker = models.ForeignKey(
+        Speaker, null=True, blank=True, on_delete=models.SET_NULL, related_name="claims"
+    )
+    attribution_method = models.CharField(
+        max_length=40, blank=True, help_text="How the speaker was found: a rule name, or manual."
+    )
+    cue = models.CharField(max_length=100, blank=True, help_text="The word that signalled speech.")
+    confidence = models.FloatField(
+        null=True, blank=True, help_text="The machine's confidence in the speaker, 0 to 1."
+    )
+    speaker_confirmed = models.BooleanField(
+        "speaker confirmed", default=False, help_text="A reviewer checked the speaker."
+    )
+    context = models.CharField(
+        max_length=300, blank=True, help_text="Where it was said (speech, interview, post...)."
+    )
+    subjects = models.CharField(max_length=300, blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["article_id", "start", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="claim_span_not_empty"),
+        ]
+        indexes = [
+            # Workbench: an article's claims in reading order.
+            models.Index(fields=["article", "start"], name="claim_article_start_idx"),
+            # Claims list: kind filter.
+            models.Index(fields=["kind"], name="claim_kind_idx"),
+        ]
+
+    def __str__(self) -> str:
+        text = self.exact if len(self.exact) <= 80 else self.exact[:77] + "…"
+        return text
+
+    def get_absolute_url(self) -> str:
+        return reverse("quotes:claim", args=[self.pk])
+
+    def clean(self) -> None:
+        body = self.article.body if self.article_id else ""
+        if self.start is None or self.end is None:
+            return
+        if not (0 <= self.start < self.end <= len(body)):
+            raise ValidationError("The claim's span must lie inside the article text.")
+
+    def anchor(self) -> None:
+        """Fill the selector fields from the article body and the span."""
+        selector = make_selector(self.article.body, self.start, self.end)
+        self.exact, self.prefix, self.suffix = selector.exact, selector.prefix, selector.suffix
+
+    def attach_source(
+        self,
+        source: Source,
+        stance: str,
+        *,
+        excerpt: str = "",
+        note: str = "",
+        by: Any = None,
+    ) -> Evidence:
+        return Evidence.objects.create(
+            claim=self, source=source, stance=stance, excerpt=excerpt, note=note, added_by=by
+        )
+
+
+class Source(models.Model):
+    url = models.URLField("URL", max_length=2000, unique=True, validators=[http_url_validator])
+    title = models.CharField(max_length=500, blank=True)
+    publisher = models.CharField(max_length=200, blank=True)
+    published = models.DateField("publication date", null=True, blank=True)
+    archived_url = models.URLField(
+        "archived copy URL", max_length=2000, blank=True, validators=[http_url_validator]
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["title", "url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        CORROBORATES = "corroborates", "Corroborates"
+        DISPUTES = "disputes", "Disputes"
+        CONTEXT = "context", "Context"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="evidence")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="evidence")
+    stance = models.CharField(max_length=20, choices=Stance.choices)
+    excerpt = models.TextField(blank=True, help_text="The passage of the source that matters.")
+    note = models.TextField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "evidence"
+        ordering = ["created", "id"]
+        indexes = [
+            # Claims list: "has evidence" and stance filters.
+            models.Index(fields=["claim", "stance"], name="evidence_claim_stance_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+
+class RatingManager(models.Manager["Rating"]):
+    def get_by_natural_key(self, slug: str) -> Rating:
+        return self.get(slug=slug)
+
+
+class Rating(models.Model):
+    label = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+    value = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text="Numeric value for ClaimReview's ratingValue; empty for labels off the scale.",
+    )
+    colour = models.CharField(max_length=7, default="#6e7781", validators=[colour_validator])
+    description = models.TextField(blank=True)
+    order = models.PositiveIntegerField(default=0)
+    needs_review = models.BooleanField(
+        default=False, help_text="Created by an import from a label the scale did not know."
+    )
+
+    objects = RatingManager()
+
+    class Meta:
+        ordering = ["order", "label"]
+
+    def __str__(self) -> str:
+        return self.label
+
+    def natural_key(self) -> tuple[str]:
+        # Backups refer to ratings by slug, so a restore matches the migration-seeded scale.
+        return (self.slug,)
+
+
+class Verdict(VersionedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    claim = models.OneToOneField(Claim, on_delete=models.CASCADE, related_name="verdict")
+    rating = models.ForeignKey(Rating, on_delete=models.PROTECT, related_name="verdicts")
+    rationale = models.TextField(help_text="Why this rating: what the evidence shows.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The fact-checker who wrote the verdict.",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        permissions = [("publish_verdict", "Can publish and unpublish verdicts")]
+        indexes = [
+            # Claims list and exports: status filter; public pages: published only.
+            models.Index(fields=["status"], name="verdict_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating} ({self.get_status_display()})"
+
+    def get_public_url(self) -> str:
+        return reverse("reports:verdict", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    def publish(self, by: Any) -> None:
+        """Make the verdict public; only users with the publish permission may."""
+        if not by.has_perm("quotes.publish_verdict"):
+            raise PermissionError("Only editors can publish verdicts.")
+        self.status = self.Status.PUBLISHED
+        self.published_by = by
+        self.published_at = timezone.now()
+        self._change_reason = "Published"
+        self.version += 1
+        self.save()
+
+    def unpublish(self, by: Any) -> None:
+        """Send the verdict back to review; only users with the publish permission may."""
+        if not by.has_perm("quotes.publish_verdict"):
+            raise PermissionError("Only editors can unpublish verdicts.")
+        self.status = self.Status.IN_REVIEW
+        self.published_at = None
+        self.published_by = None
+        self._change_reason = "Sent back to review"
+        self.version += 1
+        self.save()

@@ -1,0 +1,103 @@
+"""Report exports (login required) and the public permalink of a published verdict."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    StreamingHttpResponse,
+)
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+
+from quotes import exports
+from quotes.claimreview import RatingScale, build_claimreview, permalink
+from quotes.models import Article, Claim, Evidence, Verdict
+
+# What json_script escapes: inside <script> the HTML parser ends the element at "</",
+# and "<!--" changes how it parses, so <, > and & are written as JSON escapes.
+_JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: object) -> SafeString:
+    """JSON for a <script type="application/ld+json"> block, safe against "</script>"."""
+    text = json.dumps(data, ensure_ascii=False, indent=1).translate(_JSON_SCRIPT_ESCAPES)
+    return mark_safe(text)  # noqa: S308 - every character that could end the script is escaped
+
+
+def _respond(export: exports.Export) -> HttpResponseBase:
+    response: HttpResponseBase
+    if export.streaming:
+        response = StreamingHttpResponse(export.chunks, content_type=export.content_type)
+    else:
+        response = HttpResponse(b"".join(export.chunks), content_type=export.content_type)
+    # The HTML report opens in the browser (to read or print); the rest download.
+    disposition = "inline" if export.fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{export.filename}"'
+    return response
+
+
+def _export_or_error(build: Callable[[], exports.Export]) -> HttpResponseBase:
+    try:
+        return _respond(build())
+    except exports.PdfUnavailable as exc:
+        return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+    except exports.ExportError as exc:
+        return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@login_required
+def article_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
+    article = get_object_or_404(Article, pk=pk)
+    return _export_or_error(lambda: exports.export_article(article, fmt))
+
+
+@require_GET
+@login_required
+def claims_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    # Imported here, not at module level: quotes.filters belongs to the browser pages.
+    from quotes.filters import ClaimFilter
+
+    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all(), request=request)
+    if not filterset.is_valid():
+        problems = "; ".join(
+            f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
+        )
+        return HttpResponseBadRequest(
+            f"The filter is not valid: {problems}", content_type="text/plain; charset=utf-8"
+        )
+    filters = [(name, value) for name, value in request.GET.items() if value]
+    return _export_or_error(lambda: exports.export_claims(filterset.qs, fmt, filters=filters))
+
+
+@require_GET
+def public_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    # Drafts and verdicts in review are not public: they 404 like unknown ids.
+    verdict = get_object_or_404(
+        Verdict.objects.select_related("claim__article", "claim__speaker", "rating"),
+        pk=pk,
+        status=Verdict.Status.PUBLISHED,
+    )
+    claim = verdict.claim
+    evidence = Evidence.objects.filter(claim=claim).select_related("source").order_by("created")
+    review = build_claimreview(claim, verdict, RatingScale.load())
+    context = {
+        "verdict": verdict,
+        "claim": claim,
+        "article": claim.article,
+        "evidence": evidence,
+        "permalink": permalink(verdict),
+        "claimreview_json": json_ld(review),
+        "org_name": settings.FACTCHECK_ORG_NAME,
+        "org_url": settings.FACTCHECK_ORG_URL,
+    }
+    return render(request, "quotes/reports/verdict.html", context)

@@ -1,0 +1,298 @@
+"""Workflows that span several models: importing an article and reshaping its claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+
+from quotes.models import Article, Claim, Speaker, SpeakerAlias
+from quotes.text import Analysis, KnownSpeaker, ProposedSpeaker, analyze, normalize_name
+
+
+class ArticleRejected(ValueError):
+    """An article that cannot be imported; the message says why, for the user."""
+
+
+def check_body(body: str) -> str:
+    """Validate article text a user supplied and return it unchanged.
+
+    Rejects empty or whitespace-only text, NUL bytes (binary files) and text over
+    MAX_ARTICLE_CHARS. The body is otherwise stored exactly as given, since every
+    claim offset indexes into it.
+    """
+    if not body.strip():
+        raise ArticleRejected("The article text is empty.")
+    if "\x00" in body:
+        raise ArticleRejected(
+            "The text contains NUL bytes: this looks like a binary file, not text."
+        )
+    limit: int = settings.MAX_ARTICLE_CHARS
+    if len(body) > limit:
+        raise ArticleRejected(
+            f"The article is {len(body):,} characters long; the limit is {limit:,} characters."
+        )
+    return body
+
+
+def decode_upload(data: bytes) -> str:
+    """Decode an uploaded or read file as UTF-8 text, with a clear error otherwise."""
+    if b"\x00" in data:
+        raise ArticleRejected(
+            "The file contains NUL bytes: this looks like a binary file, not text."
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ArticleRejected(
+            f"The file is not valid UTF-8 text (byte {exc.start}): save it as UTF-8 and retry."
+        ) from exc
+
+
+def load_registry() -> list[KnownSpeaker]:
+    """The speaker registry as plain data for the text pipeline."""
+    aliases: dict[int, list[str]] = {}
+    for speaker_id, alias in SpeakerAlias.objects.values_list("speaker_id", "alias"):
+        aliases.setdefault(speaker_id, []).append(alias)
+    return [
+        KnownSpeaker(name=name, kind=kind, aliases=tuple(aliases.get(pk, ())))
+        for pk, name, kind in Speaker.objects.values_list("pk", "name", "kind")
+    ]
+
+
+@dataclass
+class SpeakerResolver:
+    """Maps names from the text pipeline to Speaker rows, creating new ones as needed."""
+
+    by_key: dict[str, Speaker]
+
+    @classmethod
+    def from_db(cls) -> SpeakerResolver:
+        by_key: dict[str, Speaker] = {}
+        for speaker in Speaker.objects.all():
+            by_key[speaker.normalized_name] = speaker
+        for alias in SpeakerAlias.objects.select_related("speaker"):
+            by_key.setdefault(alias.normalized, alias.speaker)
+        return cls(by_key)
+
+    def resolve(self, proposed: ProposedSpeaker) -> Speaker:
+        keys = [normalize_name(proposed.name)] + [normalize_name(a) for a in proposed.aliases]
+        speaker = next((self.by_key[k] for k in keys if k in self.by_key), None)
+        if speaker is None:
+            speaker = Speaker.objects.create(
+                name=proposed.name.strip()[:200],
+                kind=proposed.kind if proposed.kind in Speaker.Kind.values else "person",
+                role=(proposed.role or "")[:300],
+            )
+        elif not speaker.role and proposed.role:
+            speaker.role = proposed.role[:300]
+            speaker.save(update_fields=["role"])
+        self.by_key[speaker.normalized_name] = speaker
+        for alias in [proposed.name, *proposed.aliases]:
+            if normalize_name(alias) not in self.by_key:
+                created = speaker.add_alias(alias)
+                if created is not None:
+                    self.by_key[created.normalized] = speaker
+        return speaker
+
+
+def propose_claims(body: str) -> Analysis:
+    """Run the text pipeline on `body` with the registry from the database."""
+    return analyze(check_body(body), load_registry())
+
+
+@transaction.atomic
+def ingest_article(
+    *,
+    body: str,
+    title: str,
+    outlet: str = "",
+    url: str = "",
+    published: dt.date | None = None,
+    byline: str = "",
+    imported_by: Any = None,
+) -> Article:
+    """Import an article: store its text, split it into claims and attribute the quotes.
+
+    Everything happens in one transaction: a failure leaves no article, claim or
+    speaker behind. Speakers are matched through the registry's names and aliases;
+    new ones are created with the aliases the text defined for them.
+    """
+    analysis = propose_claims(body)
+    article = Article(
+        title=title.strip()[:300] or "Untitled article",
+        outlet=(outlet or analysis.outlet or "").strip()[:200],
+        url=url.strip(),
+        published=published,
+        byline=byline.strip()[:300],
+        body=body,
+        imported_by=imported_by,
+    )
+    try:
+        article.full_clean()
+    except ValidationError as exc:
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise ArticleRejected(problems) from exc
+    article.save()
+    create_claims(article, analysis)
+    return article
+
+
+def create_claims(article: Article, analysis: Analysis) -> list[Claim]:
+    resolver = SpeakerResolver.from_db()
+    proposed = {normalize_name(s.name): s for s in analysis.speakers}
+    claims = []
+    for position, span in enumerate(analysis.claims, start=1):
+        speaker = None
+        if span.speaker:
+            key = normalize_name(span.speaker)
+            info = proposed.get(key) or ProposedSpeaker(span.speaker, "person", None, ())
+            speaker = resolver.resolve(info)
+        claim = Claim(
+            article=article,
+            position=position,
+            start=span.start,
+            end=span.end,
+            kind=span.kind,
+            speaker=speaker,
+            attribution_method=span.method[:40],
+            cue=(span.cue or "")[:100],
+            confidence=span.confidence if span.speaker else None,
+        )
+        claim.anchor()
+        claims.append(claim)
+    created = Claim.objects.bulk_create(claims)
+    return created
+
+
+def renumber(article: Article) -> None:
+    """Give the article's claims positions 1..n in reading order."""
+    claims = list(article.claims.order_by("start", "end", "id"))
+    for position, claim in enumerate(claims, start=1):
+        claim.position = position
+    Claim.objects.bulk_update(claims, ["position"])
+
+
+def _overlaps(
+    article: Article, start: int, end: int, kind: str, exclude: Iterable[int] = ()
+) -> bool:
+    return (
+        article.claims.filter(kind=kind, start__lt=end, end__gt=start).exclude(pk__in=list(exclude))
+    ).exists()
+
+
+@transaction.atomic
+def create_claim(
+    article: Article, start: int, end: int, kind: str, speaker: Speaker | None = None
+) -> Claim:
+    """A reviewer marks a span of the article as a claim.
+
+    The span is trimmed of surrounding white space; it must lie inside the body and
+    must not overlap another claim of the same kind.
+    """
+    body = article.body
+    if not (0 <= start < end <= len(body)):
+        raise ValidationError("The selection lies outside the article text.")
+    while start < end and body[start].isspace():
+        start += 1
+    while end > start and body[end - 1].isspace():
+        end -= 1
+    if start == end:
+        raise ValidationError("The selection is empty.")
+    if kind not in Claim.Kind.values:
+        raise ValidationError("Unknown claim kind.")
+    if _overlaps(article, start, end, kind):
+        raise ValidationError("The selection overlaps an existing claim of the same kind.")
+    claim = Claim(
+        article=article,
+        start=start,
+        end=end,
+        kind=kind,
+        speaker=speaker,
+        attribution_method="manual",
+        speaker_confirmed=speaker is not None,
+        position=(article.claims.aggregate(m=Max("position"))["m"] or 0) + 1,
+    )
+    claim.anchor()
+    claim.save()
+    renumber(article)
+    claim.refresh_from_db()
+    return claim
+
+
+@transaction.atomic
+def split_claim(claim: Claim, at: int) -> tuple[Claim, Claim]:
+    """Split a claim in two at body offset `at` (strictly inside the claim)."""
+    if not (claim.start < at < claim.end):
+        raise ValidationError("The split point must lie inside the claim.")
+    body = claim.article.body
+    left_end = at
+    while left_end > claim.start and body[left_end - 1].isspace():
+        left_end -= 1
+    right_start = at
+    while right_start < claim.end and body[right_start].isspace():
+        right_start += 1
+    if left_end == claim.start or right_start == claim.end:
+        raise ValidationError("Both parts of a split claim need some text.")
+    end = claim.end
+    claim.end = left_end
+    claim.anchor()
+    claim.save()
+    second = Claim(
+        article=claim.article,
+        start=right_start,
+        end=end,
+        kind=claim.kind,
+        speaker=claim.speaker,
+        attribution_method=claim.attribution_method,
+        cue=claim.cue,
+        confidence=claim.confidence,
+        speaker_confirmed=claim.speaker_confirmed,
+        position=claim.position + 1,
+    )
+    second.anchor()
+    second.save()
+    renumber(claim.article)
+    claim.refresh_from_db()
+    second.refresh_from_db()
+    return claim, second
+
+
+@transaction.atomic
+def merge_with_next(claim: Claim) -> Claim:
+    """Merge a claim with the next claim of the same kind in the article.
+
+    Evidence of both is kept; a verdict on the next claim is refused, so that no
+    reviewer's judgement is silently dropped.
+    """
+    following = (
+        claim.article.claims.filter(kind=claim.kind, start__gte=claim.end)
+        .exclude(pk=claim.pk)
+        .order_by("start")
+        .first()
+    )
+    if following is None:
+        raise ValidationError("There is no next claim of the same kind to merge with.")
+    if hasattr(following, "verdict"):
+        raise ValidationError("The next claim has a verdict; remove it before merging.")
+    between = claim.article.claims.filter(start__lt=following.start, end__gt=claim.end).exclude(
+        pk__in=[claim.pk, following.pk]
+    )
+    if claim.kind == Claim.Kind.STATEMENT and between.filter(kind=claim.kind).exists():
+        raise ValidationError("Another claim lies between these two.")
+    following.evidence.update(claim=claim)
+    claim.end = following.end
+    if claim.speaker_id is None:
+        claim.speaker_id = following.speaker_id
+    following.delete()
+    claim.anchor()
+    claim.save()
+    renumber(claim.article)
+    claim.refresh_from_db()
+    return claim

@@ -1,0 +1,306 @@
+"""Who said each quotation: explainable rules, each with its method, cue and confidence.
+
+The rules are tried from the most to the least reliable:
+
+====================  =========================================  ==========
+method                pattern                                     confidence
+====================  =========================================  ==========
+after-quote           “…,” X said / “…,” said X / “…” X told CNN  0.95
+according-to          according to X, “…”                         0.9
+before-quote          X said, “…” / X described Y as “…”          0.9
+colon                 X: “…”                                      0.85
+participle            X …, stating that … “…”                     0.8
+next-sentence         “…” X said. (a frame right after)           0.75
+continuation          a quote continuing the previous speaker's   0.7
+previous-sentence     X said … . “…”                              0.6
+nearest-name          only one candidate in the sentence          0.4
+====================  =========================================  ==========
+
+A pronoun as the source costs 0.1 and a descriptive reference ("the Hezbollah
+chief") 0.15, since both go through resolution.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from quotes.text.entities import Entities, Entity
+from quotes.text.names import PRONOUNS, Mention, find_mentions
+
+_VERBS = (
+    "said|says|say|saying|told|tells|telling|wrote|writes|writing|added|adds|adding|asked|asks|"
+    "asking|tweeted|tweets|tweeting|posted|posts|noted|notes|noting|stated|states|stating|declared|"
+    "declares|declaring|announced|announces|announcing|explained|explains|explaining|argued|"
+    "argues|arguing|insisted|insists|insisting|warned|warns|warning|claimed|claims|claiming|"
+    "replied|replies|replying|responded|responds|responding|continued|continues|acknowledged|"
+    "acknowledges|admitted|admits|called|calls|calling|described|describes|describing|dubbed|"
+    "labeled|labelled|branded|termed|urged|urges|urging|praised|praises|praising|criticized|"
+    "criticised|criticizes|condemned|condemns|accused|accuses|blamed|blames|vowed|vows|vowing|"
+    "promised|promises|pledged|predicted|predicts|suggested|suggests|recalled|recalls|recalling|"
+    "joked|jokes|quipped|quips|complained|complains|conceded|concedes|countered|counters|"
+    "emphasized|emphasised|emphasizes|stressed|stresses|stressing|observed|observes|remarked|"
+    "wondered|mused|boasted|boasts|lamented|laments|cautioned|agreed|agrees|confirmed|confirms|"
+    "denied|denies|repeated|echoed|shouted|yelled|screamed|whispered|testified|reported|reports|"
+    "expressed|expresses|thundered|proclaimed|proclaims|concluded|concludes|opined|reads|read|"
+    "wrote|cited|charged|charges|asserted|asserts|contended|contends|maintained|maintains|"
+    "explained|speculated|acknowledged|recounted|reiterated|reiterates|insisted|retorted|"
+    "sniped|scoffed|snapped|bragged|chided|tweet|writes|summed|put"
+)
+VERB = re.compile(rf"\b(?:{_VERBS})\b")
+_PARTICIPLE = re.compile(r"ing$")
+_AFTER_VERB_FIRST = re.compile(rf"^[\s,;:.!?—–-]*\b(?P<verb>{_VERBS})\b\s+(?P<rest>.*)$", re.S)
+_AFTER_SOURCE_FIRST = re.compile(
+    rf"^[\s,;:—–-]*(?P<source>[^,;:.!?“”\"]{{1,120}}?)\s+(?:(?:also|then|later|again|once|has|"
+    rf"had|have|would|will|recently|previously|simply|further|quickly|once|just|had\s+)\s+)?"
+    rf"(?P<verb>{_VERBS})\b",
+    re.S,
+)
+_ACCORDING = re.compile(r"\baccording\s+to\s+(?P<source>[^,;:.!?“”\"]{1,120})", re.I)
+_COLON = re.compile(r"(?P<source>[^,;.!?“”\"]{1,100}?)\s*:\s*$")
+_APPOSITIVE = re.compile(
+    r",\s*(?:the|a|an|who|which|his|her|its|their|then|now|former)\b[^,]*,\s*$"
+)
+_CLAUSE_START = re.compile(r"(?:^|[;(]|\b(?:and|but|while|whereas|because|as|after|when)\s)")
+_ROLE_PHRASE = re.compile(
+    r"^(?:the|a|an|this|that)\s+(?P<role>(?:[\w’'\-]+\s+){0,3}[\w’'\-]+)$", re.I
+)
+_PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
+_SUBJECT_PRONOUN = frozenset({"he", "she", "they", "it"})
+
+
+@dataclass(frozen=True)
+class Attribution:
+    entity: Entity
+    method: str
+    cue: str
+    confidence: float
+
+
+class Context:
+    """Pronoun antecedents seen so far: subjects first, most recent first."""
+
+    def __init__(self, entities: Entities) -> None:
+        self.entities = entities
+        self.subjects: list[Entity] = []
+        self.mentioned: list[Entity] = []
+        self.last: Attribution | None = None
+
+    def note(self, entity: Entity, subject: bool) -> None:
+        target = self.subjects if subject else self.mentioned
+        if entity in target:
+            target.remove(entity)
+        target.append(entity)
+        if subject and entity in self.mentioned:
+            self.mentioned.remove(entity)
+        self.entities.mark_used(entity)
+
+    def resolve_pronoun(self, pronoun: str, local: list[Entity]) -> Entity | None:
+        gender = PRONOUNS.get(pronoun.lower(), "")
+        wants_person = gender in ("m", "f")
+        pools = [list(reversed(local)), list(reversed(self.subjects))]
+        if self.last is not None:
+            pools.append([self.last.entity])
+        pools.append(list(reversed(self.mentioned)))
+        for pool in pools:
+            for entity in pool:
+                if wants_person != (entity.kind == "person"):
+                    continue
+                if wants_person and entity.gender and entity.gender != gender:
+                    continue
+                if wants_person and not entity.gender:
+                    entity.gender = gender
+                return entity
+        return None
+
+
+def _candidates(mentions: list[Mention]) -> list[Mention]:
+    return [m for m in mentions if not (m.prepositional or m.modifier or m.possessive)]
+
+
+class Attributor:
+    def __init__(self, text: str, entities: Entities, context: Context) -> None:
+        self.text = text
+        self.entities = entities
+        self.context = context
+
+    # -- resolving a source phrase -------------------------------------------------
+
+    def source(self, start: int, end: int, pick: str) -> tuple[Entity, float] | None:
+        """The speaker a source phrase text[start:end] names, with a confidence penalty.
+
+        pick: "last" for a noun phrase whose head is its last name ("White House press
+        secretary Josh Earnest"), "first" for a clause whose subject comes first.
+        """
+        chunk = self.text[start:end]
+        if not chunk.strip():
+            return None
+        mentions = [m for m in find_mentions(self.text, start, end) if not m.modifier]
+        usable = [m for m in mentions if not m.prepositional] or []
+        if usable:
+            mention = usable[-1] if pick == "last" else usable[0]
+            return self.entities.add(mention), 0.0
+        stripped = chunk.strip(" ,—–-")
+        pronoun = _PRONOUN.fullmatch(stripped)
+        if pronoun:
+            entity = self.context.resolve_pronoun(pronoun.group("p"), self._local(start))
+            return (entity, 0.1) if entity is not None else None
+        role = _ROLE_PHRASE.match(stripped)
+        if role:
+            entity = self.entities.by_role(role.group("role"))
+            if entity is not None:
+                return entity, 0.15
+        return None
+
+    def _local(self, before: int) -> list[Entity]:
+        return self._sentence_subjects_before(before)
+
+    def _sentence_subjects_before(self, before: int) -> list[Entity]:
+        found = []
+        for mention in self._sentence_mentions:
+            if mention.end <= before and not (mention.prepositional or mention.modifier):
+                entity = self.entities.lookup(mention.name)
+                if entity is not None:
+                    found.append(entity)
+        return found
+
+    # -- the rules -----------------------------------------------------------------
+
+    _sentence_mentions: list[Mention] = []
+
+    def after_quote(self, start: int, end: int) -> Attribution | None:
+        """“…,” X said / “…,” said X: the frame right after the closing mark."""
+        window = self.text[start:end]
+        match = _AFTER_VERB_FIRST.match(window)
+        if match:
+            rest_start = start + match.start("rest")
+            rest_end = rest_start + _phrase_length(match.group("rest"))
+            found = self.source(rest_start, rest_end, "last")
+            if found:
+                return Attribution(found[0], "after-quote", match.group("verb"), 0.95 - found[1])
+        match = _AFTER_SOURCE_FIRST.match(window)
+        if match:
+            found = self.source(start + match.start("source"), start + match.end("source"), "last")
+            if found:
+                return Attribution(found[0], "after-quote", match.group("verb"), 0.95 - found[1])
+        return None
+
+    def before_quote(self, start: int, end: int) -> Attribution | None:
+        """The frame between the sentence's start (or the previous quote) and the quote."""
+        window = self.text[start:end]
+        if not window.strip():
+            return None
+        matches = list(_ACCORDING.finditer(window))
+        if matches:
+            according = matches[-1]
+            s = start + according.start("source")
+            found = self.source(s, s + _phrase_length(according.group("source")), "last")
+            if found:
+                return Attribution(found[0], "according-to", "according to", 0.9 - found[1])
+        verbs = list(VERB.finditer(window))
+        if verbs:
+            verb = verbs[-1]
+            participle = bool(_PARTICIPLE.search(verb.group()))
+            region_end = start + verb.start()
+            region = self.text[start:region_end]
+            appositive = _APPOSITIVE.search(region)
+            if appositive:
+                region_end = start + appositive.start()
+                region = self.text[start:region_end]
+            clause = 0
+            for clause_match in _CLAUSE_START.finditer(region):
+                clause = clause_match.end()
+            tail = region[clause:]
+            pronoun = _tail_pronoun(tail)
+            if pronoun:
+                entity = self.context.resolve_pronoun(pronoun, self._local(start + clause))
+                if entity is not None:
+                    return Attribution(entity, "before-quote", verb.group(), 0.8)
+            mentions = _candidates(find_mentions(self.text, start + clause, region_end))
+            if not mentions and clause:
+                mentions = _candidates(find_mentions(self.text, start, region_end))
+            if mentions:
+                mention = mentions[0] if participle else mentions[-1]
+                method = "participle" if participle else "before-quote"
+                confidence = 0.8 if participle else 0.9
+                return Attribution(self.entities.add(mention), method, verb.group(), confidence)
+            role = self._role_before(start, region_end)
+            if role is not None:
+                return Attribution(role, "before-quote", verb.group(), 0.75)
+        colon = _COLON.search(window)
+        if colon:
+            s = start + colon.start("source")
+            found = self.source(s, start + colon.end("source"), "last")
+            if found:
+                return Attribution(found[0], "colon", ":", 0.85 - found[1])
+        return None
+
+    def _role_before(self, start: int, end: int) -> Entity | None:
+        match = re.search(
+            r"\b(?:the|a|an)\s+((?:[\w’'\-]+\s+){0,3}[\w’'\-]+)\s*$", self.text[start:end], re.I
+        )
+        return self.entities.by_role(match.group(1)) if match else None
+
+    def frame_sentence(self, start: int, end: int) -> Attribution | None:
+        """A short sentence that only frames the quote next to it: "Smith said so."."""
+        window = self.text[start:end]
+        if len(window) > 160:
+            return None
+        match = _AFTER_SOURCE_FIRST.match(window)
+        if match and len(window) - match.end() < 60:
+            found = self.source(start + match.start("source"), start + match.end("source"), "last")
+            if found:
+                return Attribution(found[0], "next-sentence", match.group("verb"), 0.75 - found[1])
+        return None
+
+    def sentence_speaker(self, start: int, end: int) -> Attribution | None:
+        """The subject of a sentence with a speech verb: "Smith said the plan would fail."."""
+        window = self.text[start:end]
+        verb = VERB.search(window)
+        if verb is None:
+            return None
+        region_end = start + verb.start()
+        tail = self.text[start:region_end]
+        pronoun = _tail_pronoun(tail)
+        if pronoun:
+            entity = self.context.resolve_pronoun(pronoun, [])
+            if entity is not None:
+                return Attribution(entity, "previous-sentence", verb.group(), 0.5)
+        mentions = _candidates(find_mentions(self.text, start, region_end))
+        if mentions:
+            return Attribution(
+                self.entities.add(mentions[-1]), "previous-sentence", verb.group(), 0.6
+            )
+        return None
+
+
+def _tail_pronoun(tail: str) -> str | None:
+    words = tail.split()
+    trimmed = [w.strip(",") for w in words[-3:]]
+    for word in reversed(trimmed):
+        if word.lower() in _SUBJECT_PRONOUN:
+            return word
+        if word.lower() not in (
+            "also",
+            "then",
+            "later",
+            "has",
+            "had",
+            "have",
+            "would",
+            "will",
+            "again",
+            "once",
+        ):
+            break
+    return None
+
+
+def _phrase_length(rest: str) -> int:
+    """Where a source phrase after a verb ends: punctuation, a clause or a preposition."""
+    match = re.search(
+        r"[,;:.!?“”\"()—–]|\s(?:in|on|at|during|after|before|when|while|who|which|that|because|"
+        r"to|told|said|says|adding|and|but|about|as|from|with|last|this|on)\s",
+        rest,
+    )
+    return match.start() if match else len(rest)

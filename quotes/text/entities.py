@@ -1,0 +1,134 @@
+"""Who is who in one article: mentions folded into entities, seeded by the registry.
+
+"The National Council of Resistance of Iran (NCRI)", "the NCRI" and "NCRI" become
+one entity; "Mohammad Bagher Ghalibaf" and a later "Ghalibaf" too. Registry
+speakers (from the database, as plain data) are matched by name and alias, so an
+article that only says "the NCRI" still gets the registry's canonical name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from quotes.text.names import Mention
+from quotes.text.normalize import normalize_name
+from quotes.text.types import KnownSpeaker, ProposedSpeaker
+
+
+@dataclass
+class Entity:
+    name: str
+    kind: str
+    role: str = ""
+    gender: str = ""
+    aliases: set[str] = field(default_factory=set)
+    known: bool = False  # from the registry: its name is canonical
+
+    def proposal(self) -> ProposedSpeaker:
+        aliases = tuple(
+            sorted(a for a in self.aliases if normalize_name(a) != normalize_name(self.name))
+        )
+        return ProposedSpeaker(self.name, self.kind, self.role or None, aliases)
+
+
+_FILLER = frozenset({"the", "a", "an", "of", "s", "for", "former", "then"})
+
+
+def _surname(name: str) -> str:
+    return normalize_name(name.split()[-1]) if name.split() else ""
+
+
+class Entities:
+    """The article's speakers, looked up by any name, alias or surname they were given."""
+
+    def __init__(self, registry: list[KnownSpeaker]) -> None:
+        self._by_key: dict[str, Entity] = {}
+        self._registry: dict[str, KnownSpeaker] = {}
+        self._registry_surnames: dict[str, KnownSpeaker | None] = {}
+        self._registry_roles: dict[str, KnownSpeaker | None] = {}
+        self.used: list[Entity] = []
+        for known in registry:
+            for alias in (known.name, *known.aliases):
+                self._registry.setdefault(normalize_name(alias), known)
+            if known.kind == "person" and len(known.name.split()) > 1:
+                key = _surname(known.name)
+                self._registry_surnames[key] = None if key in self._registry_surnames else known
+            if known.role:
+                role = normalize_name(known.role)
+                self._registry_roles[role] = None if role in self._registry_roles else known
+
+    def _from_known(self, known: KnownSpeaker) -> Entity:
+        entity = self._by_key.get(normalize_name(known.name))
+        if entity is None:
+            entity = Entity(
+                known.name, known.kind, known.role, aliases=set(known.aliases), known=True
+            )
+            self._remember(entity, known.name)
+            for alias in known.aliases:
+                self._remember(entity, alias)
+        return entity
+
+    def _remember(self, entity: Entity, name: str) -> None:
+        key = normalize_name(name)
+        if key:
+            self._by_key.setdefault(key, entity)
+        if entity.kind == "person" and len(name.split()) > 1:
+            self._by_key.setdefault(_surname(name), entity)
+
+    def lookup(self, name: str, kind: str = "person") -> Entity | None:
+        """An entity the article or registry already knows by this name, or None."""
+        key = normalize_name(name)
+        entity = self._by_key.get(key)
+        if entity is not None:
+            return entity
+        known = self._registry.get(key)
+        if known is None and " " not in key:
+            known = self._registry_surnames.get(key)
+        if known is None and " " in key and kind == "person":
+            # "Hassan Nasrallah" when the article earlier said only "Nasrallah"
+            entity = self._by_key.get(_surname(name))
+            if entity is not None and entity.kind == "person" and " " not in entity.name:
+                entity.name = name
+                self._remember(entity, name)
+                return entity
+        return self._from_known(known) if known is not None else None
+
+    def by_role(self, phrase: str) -> Entity | None:
+        """The entity a descriptive reference points to: "the Hezbollah chief"."""
+        words = set(normalize_name(phrase).split()) - _FILLER
+        if not words:
+            return None
+        for entity in reversed(self.used):
+            if entity.role and words <= set(normalize_name(entity.role).split()):
+                return entity
+        key = " ".join(normalize_name(phrase).split())
+        known = self._registry_roles.get(key)
+        return self._from_known(known) if known is not None else None
+
+    def add(self, mention: Mention) -> Entity:
+        """The entity for a mention, created if the article names someone new."""
+        entity = self.lookup(mention.name, mention.kind)
+        if entity is None:
+            entity = Entity(mention.name, mention.kind, mention.role, mention.gender)
+            self._remember(entity, mention.name)
+        else:
+            if mention.role and not entity.role:
+                entity.role = mention.role
+            if mention.gender and not entity.gender:
+                entity.gender = mention.gender
+        if mention.acronym_of:
+            entity.aliases.add(mention.acronym_of)
+            self._remember(entity, mention.acronym_of)
+        return entity
+
+    def mark_used(self, entity: Entity) -> None:
+        if entity in self.used:
+            self.used.remove(entity)
+        self.used.append(entity)
+
+    def proposals(self) -> list[ProposedSpeaker]:
+        seen: list[Entity] = []
+        for entity in self._by_key.values():
+            if entity not in seen:
+                seen.append(entity)
+        return [e.proposal() for e in seen]

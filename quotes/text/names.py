@@ -1,0 +1,255 @@
+"""Speaker mentions without a trained model: capitalised name sequences, titles, acronyms.
+
+A mention is a run of capitalised words ("Mohammad Bagher Ghalibaf", "National
+Council of Resistance of Iran"), with leading function words and titles stripped
+("The", "Foreign Minister"): the title is kept as the speaker's role. Flags say
+what the grammar around it shows: a prepositional object ("of the NCRI"), a
+possessive ("Lebanon’s"), or a modifier ("the Iranian regime").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CAP = (
+    r"(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|"
+    r"Capt|Maj|Cmdr|Supt|Det|Mt|Ft)\.|[A-Z]\.(?=\s+[A-Z])|Mc[A-Z][\w’'\-]*|"
+    r"(?:al|el|ad|as|bin|ibn|abu)-[A-Z][\w’'\-]*|[A-Z][\w’'\-]*)"
+)
+_JOIN = (
+    r"(?:\s+(?:of|of\s+the|for|for\s+the|de|del|de\s+la|la|le|van|von|der|den|da|du|di|dos|"
+    r"bin|ibn|al|el)\s+|[ \t]+)"
+)
+MENTION = re.compile(rf"(?<![\w’'\-]){_CAP}(?:{_JOIN}{_CAP})*")
+
+PRONOUNS = {
+    "he": "m",
+    "him": "m",
+    "his": "m",
+    "she": "f",
+    "her": "f",
+    "they": "p",
+    "them": "p",
+    "their": "p",
+    "it": "n",
+    "its": "n",
+}
+
+# Capitalised at a sentence start or in titles, never a name on their own.
+STOP_WORDS = frozenset(
+    """
+    a an the in on at by for from of to with without into onto over under after before
+    during since until as and but or nor so yet if when while where whereas though although
+    because despite unless whether then than this that these those there here it its he she
+    they we i you his her their our my your me us them him who whom whose what which why how
+    also still even just only now not no yes all both each every many most much more some
+    any other another such same one two three four five six seven eight nine ten first second
+    third last next new meanwhile however moreover furthermore instead indeed perhaps maybe
+    according asked said says told added like unlike among between against about above below
+    around through throughout toward towards upon within without beyond behind near amid
+    mr mrs ms dr sir madam dear oh well please thanks thank today tomorrow yesterday tonight
+    now later earlier source sources read see watch click update editor note photo image
+    video related advertisement share comment comments subscribe sign breaking exclusive
+    """.split()
+)
+
+DATE_WORDS = frozenset(
+    """
+    january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
+    saturday sunday mon tue tues wed thu thurs fri sat sun christmas easter thanksgiving
+    """.split()
+)
+
+# Words that make a leading part of a mention a title or role, not a name.
+TITLE_WORDS = frozenset(
+    """
+    president vice sen senator rep representative gov governor mayor secretary minister
+    foreign prime defense defence interior finance justice home state dr mr mrs ms mx prof
+    professor gen general judge chief speaker director commissioner attorney pope king queen
+    prince princess lt col adm admiral rev reverend ambassador spokesman spokeswoman
+    spokesperson leader sheikh ayatollah imam former candidate nominee chairman chairwoman chair
+    ceo founder sgt officer detective sheriff deputy majority minority whip press white house
+    senate congressman congresswoman councilman councilwoman councilmember assemblyman
+    assemblywoman lawmaker democratic democrat republican gop presidential elect president-elect
+    u.s. us federal national security adviser advisor counsel staff executive homeland
+    sen. rep. gov. gen. dr. mr. mrs. ms. lt. col. adm. rev. prof. sgt. atty. supreme court
+    commander lieutenant colonel captain major sergeant corporal private brigadier marshal
+    mullah cardinal bishop archbishop father sister brother lord lady dame sir baroness baron
+    emir crown caliph grand supreme independent libertarian green labour labor conservative
+    liberal
+    """.split()
+)
+
+# The core of a title: one of these must be present before anything is stripped, so
+# "National Council of Resistance of Iran" keeps its "National".
+CORE_TITLES = frozenset(
+    """
+    president vice-president president-elect sen senator rep representative gov governor
+    mayor secretary minister dr mr mrs ms mx prof professor gen general judge justice chief
+    speaker director commissioner attorney pope king queen prince princess lt col adm admiral
+    rev reverend ambassador spokesman spokeswoman spokesperson leader sheikh ayatollah imam
+    chairman chairwoman chair ceo founder sgt officer detective sheriff deputy whip
+    congressman congresswoman councilman councilwoman councilmember assemblyman assemblywoman
+    lawmaker candidate nominee commander lieutenant colonel captain major sergeant adviser
+    advisor counsel mullah cardinal bishop archbishop emir caliph lord lady dame sir
+    """.split()
+)
+
+ORG_WORDS = frozenset(
+    """
+    council party ministry department agency committee organization organisation group
+    association institute university college corps force forces guard guards army navy police
+    bank fund commission court campaign office administration house congress senate parliament
+    union federation foundation center centre network coalition alliance front movement
+    company corporation inc corp co ltd llc plc times post news journal press tribune herald
+    review magazine agency service services bureau board authority government regime cabinet
+    church mosque club team league station channel radio tv television times hezbollah hamas
+    taliban isis nato un eu fbi cia nsa irgc mek pmoi ncri gop dnc rnc aclu who imf opec
+    """.split()
+)
+
+FEMALE_TITLES = frozenset({"mrs", "ms", "madam", "queen", "princess", "lady", "dame", "sister"})
+MALE_TITLES = frozenset({"mr", "king", "prince", "sir", "lord", "father", "brother"})
+
+
+@dataclass(frozen=True)
+class Mention:
+    start: int
+    end: int
+    name: str  # the name with leading stop words and titles stripped
+    role: str  # the stripped title, if any ("Foreign Minister")
+    kind: str  # "person" or "organisation"
+    gender: str  # "m", "f" or "" when the text does not show it
+    prepositional: bool  # "of the NCRI", "in Iraq"
+    possessive: bool  # "Lebanon’s"
+    modifier: bool  # "the Iranian regime": an adjective, not a speaker
+    acronym_of: str | None = None  # "(NCRI)" right after this mention defines an acronym
+
+
+_PREPOSITIONS = frozenset(
+    "of in at on from to into onto by with without for against about over under after before "
+    "during since until toward towards upon within among between across through near amid "
+    "like versus via".split()
+)
+_WORD_BEFORE = re.compile(r"([A-Za-z’'\-]+)\W{0,2}$")
+_WORD_AFTER = re.compile(r"\s*([A-Za-z’'\-]+)")
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&./\-]{1,12})\)")
+_HEADISH = frozenset(
+    """
+    said says say told tells wrote writes added adds asked asks tweeted tweets posted noted
+    notes stated states declared declares announced announces explained explains argued argues
+    insisted insists warned warns claimed claims replied replies responded responds continued
+    continues acknowledged acknowledges admitted admits called calls described describes urged
+    urges praised praises criticized criticised criticizes condemned condemns accused accuses
+    blamed blames vowed vows promised promises predicted predicts suggested suggests recalled
+    recalls joked jokes quipped complained complains conceded concedes countered counters
+    emphasized emphasised stressed stresses observed observes remarked remarks wondered
+    is was are were has had have will would could can may might should must did does do
+    also then later previously spokesman spokeswoman spokesperson who which and or but
+    """.split()
+)
+
+
+def _strip_possessive(word: str) -> tuple[str, bool]:
+    for suffix in ("’s", "'s", "’", "'"):
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)], True
+    return word, False
+
+
+def _bare(token: str) -> str:
+    return token.lower().rstrip(".")
+
+
+def find_mentions(text: str, start: int, end: int) -> list[Mention]:
+    """Name mentions in text[start:end], in order."""
+    found: list[Mention] = []
+    for match in MENTION.finditer(text, start, end):
+        m_start, m_end = match.span()
+        tokens = match.group().split()
+        # Leading function words and sentence-initial capitals: "The", "In", "But".
+        lead: list[str] = []
+        while tokens and (_bare(tokens[0]) in STOP_WORDS or _bare(tokens[0]) in DATE_WORDS):
+            lead.append(tokens.pop(0))
+        # a trailing period belongs to the sentence unless it ends an initial ("J.")
+        if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
+            if _bare(tokens[-1]) not in TITLE_WORDS:
+                tokens[-1] = tokens[-1][:-1]
+        if not tokens:
+            continue
+        tokens[-1], possessive = _strip_possessive(tokens[-1])
+        lowered = [_bare(t) for t in tokens]
+        if any(w in DATE_WORDS for w in lowered[:1]) or not tokens[-1]:
+            continue
+        role_tokens: list[str] = []
+        if any(w in CORE_TITLES for w in lowered) and len(tokens) > 1:
+            last_title = max(i for i, w in enumerate(lowered) if w in TITLE_WORDS or w == "of")
+            if last_title < len(tokens) - 1 and all(
+                w in TITLE_WORDS or w in ("of", "the", "for") or tokens[i][:1].isupper()
+                for i, w in enumerate(lowered[: last_title + 1])
+            ):
+                role_tokens = tokens[: last_title + 1]
+                tokens = tokens[last_title + 1 :]
+        of_object = False
+        while tokens and _bare(tokens[0]) in ("of", "the", "for", "and"):
+            of_object = of_object or _bare(tokens[0]) in ("of", "for")
+            tokens.pop(0)
+        if not tokens:
+            continue
+        if role_tokens and _bare(role_tokens[-1]) in ("of", "for", "the"):
+            # "President-elect of the NCRI": the NCRI is the object, the title someone else's
+            of_object = True
+            role_tokens = []
+        name = " ".join(tokens)
+        if lead:
+            # the mention's text starts after the stripped lead words
+            offset = text.find(tokens[0] if not role_tokens else role_tokens[0], m_start)
+            m_start = offset if offset != -1 else m_start
+        before = _WORD_BEFORE.search(text, max(0, m_start - 30), m_start)
+        before_word = before.group(1).lower() if before else ""
+        after = _WORD_AFTER.match(text, m_end)
+        after_word = after.group(1) if after else ""
+        lead_words = [_bare(w) for w in lead]
+        prepositional = (
+            (lead_words[-1] in _PREPOSITIONS) if lead_words else (before_word in _PREPOSITIONS)
+        )
+        is_acronym = len(name) >= 2 and name.replace(".", "").replace("&", "").isupper()
+        modifier = (
+            not possessive
+            and len(tokens) == 1
+            and not is_acronym
+            and bool(after_word)
+            and after_word[:1].islower()
+            and after_word.lower() not in _HEADISH
+            and text[m_end : m_end + 1] == " "
+        )
+        acronym = _ACRONYM_AFTER.match(text, m_end)
+        lowered_name = [_bare(t) for t in tokens]
+        kind = (
+            "organisation" if is_acronym or any(w in ORG_WORDS for w in lowered_name) else "person"
+        )
+        role_words = [_bare(t) for t in role_tokens] + lead_words
+        gender = (
+            "f"
+            if any(w in FEMALE_TITLES for w in role_words)
+            else "m"
+            if any(w in MALE_TITLES for w in role_words)
+            else ""
+        )
+        found.append(
+            Mention(
+                start=m_start,
+                end=m_end,
+                name=name,
+                role=" ".join(role_tokens),
+                kind=kind,
+                gender=gender,
+                prepositional=prepositional,
+                possessive=possessive,
+                modifier=modifier,
+                acronym_of=acronym.group(1) if acronym and not is_acronym else None,
+            )
+        )
+    return found

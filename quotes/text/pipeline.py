@@ -1,0 +1,203 @@
+"""analyze(): article text in, claims with offsets and proposed speakers out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from quotes.text.attribute import Attribution, Attributor, Context
+from quotes.text.entities import Entities, Entity
+from quotes.text.names import Mention, find_mentions
+from quotes.text.quotations import Quotation, find_quotations
+from quotes.text.segment import Span, paragraphs, sentences
+from quotes.text.types import Analysis, ClaimSpan, KnownSpeaker, ProposedSpeaker
+
+_OUTLET = re.compile(
+    r"^(?:source|via|originally published (?:by|in|at|on)|published (?:by|in)|from)\s*"
+    r"(?:[»:>|\-–—]\s*)?(?P<outlet>[^\n]{1,80})$",
+    re.I,
+)
+_WORD = re.compile(r"\w+")
+_TITLE_WORD = re.compile(
+    r"^(?:[A-Z0-9][\w’'\-:.,!?]*|of|the|a|an|and|in|on|at|to|for|with|from|or|vs\.?)$"
+)
+# A statement needs some substance: a dateline or a "Read more" line is not a claim.
+MIN_STATEMENT_WORDS = 4
+
+
+def _outlet(text: str, paras: list[Span]) -> tuple[str | None, list[Span]]:
+    """A closing "Source » outlet" line names the outlet; it is not a claim."""
+    if paras:
+        start, end = paras[-1]
+        match = _OUTLET.match(text[start:end])
+        if match and len(_WORD.findall(match.group("outlet"))) <= 6:
+            return match.group("outlet").strip(), paras[:-1]
+    return None, paras
+
+
+def _is_title(words: list[str]) -> bool:
+    """“Saturday Night Live”: every word capitalised, as titles of works are."""
+    return len(words) <= 8 and all(_TITLE_WORD.match(w) for w in words) and words[0][:1].isupper()
+
+
+def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
+    """Split an article into claims and propose a speaker for every direct quotation.
+
+    Claims are one per top-level quotation (kind "quote") and one per sentence of
+    the article's own voice (kind "statement"); `claims` is sorted by start offset.
+    """
+    paras = paragraphs(text)
+    outlet, paras = _outlet(text, paras)
+    quotations = find_quotations(text, paras)
+    entities = Entities(list(registry))
+    context = Context(entities)
+    attributor = Attributor(text, entities, context)
+    claims: list[ClaimSpan] = []
+    previous_paragraph_speaker: Attribution | None = None
+
+    for (p_start, p_end), quotes in zip(paras, quotations, strict=True):
+        outers = [q.outer for q in quotes]
+        sents = sentences(text, p_start, p_end, outers)
+        paragraph_speaker: Attribution | None = None
+        for index, (s_start, s_end) in enumerate(sents):
+            inside = [q for q in quotes if s_start <= q.outer[0] < s_end]
+            mentions = []
+            cursor = s_start
+            for quote in [*inside, None]:
+                stop = quote.outer[0] if quote else s_end
+                mentions.extend(find_mentions(text, cursor, stop))
+                cursor = quote.outer[1] if quote else s_end
+            attributor._sentence_mentions = mentions
+            for mention in mentions:
+                if not mention.modifier:
+                    entities.add(mention)
+            previous_end = s_start
+            sentence_speaker: Attribution | None = None
+            for position, quote in enumerate(inside):
+                after_end = inside[position + 1].outer[0] if position + 1 < len(inside) else s_end
+                found = attributor.after_quote(
+                    quote.outer[1], after_end
+                ) or attributor.before_quote(previous_end, quote.outer[0])
+                if found is None and sentence_speaker is not None:
+                    found = Attribution(
+                        sentence_speaker.entity,
+                        "same-sentence",
+                        sentence_speaker.cue,
+                        sentence_speaker.confidence - 0.05,
+                    )
+                if found is None:
+                    found = _around(
+                        attributor,
+                        sents,
+                        index,
+                        paragraph_speaker,
+                        previous_paragraph_speaker,
+                        quote,
+                        inside,
+                    )
+                if found is None and quote.continued and previous_paragraph_speaker is not None:
+                    found = Attribution(
+                        previous_paragraph_speaker.entity,
+                        "continuation",
+                        previous_paragraph_speaker.cue,
+                        0.7,
+                    )
+                previous_end = quote.outer[1]
+                claims.append(_quote_claim(text, quote, found))
+                if found is not None:
+                    sentence_speaker = found
+                    paragraph_speaker = found
+                    context.last = found
+                    context.note(found.entity, subject=True)
+            _note_mentions(entities, context, mentions)
+            statement = _statement(text, s_start, s_end, inside)
+            if statement is not None:
+                claims.append(statement)
+        previous_paragraph_speaker = paragraph_speaker or (
+            previous_paragraph_speaker if not quotes else None
+        )
+        if not quotes and paragraph_speaker is None:
+            previous_paragraph_speaker = None
+
+    claims = [c for c in claims if c.kind != "quote" or c.speaker or _keep_unattributed(c)]
+    claims.sort(key=lambda c: (c.start, c.end, c.kind))
+    return Analysis(claims=claims, speakers=_speakers(entities, claims), outlet=outlet)
+
+
+def _around(
+    attributor: Attributor,
+    sents: list[Span],
+    index: int,
+    paragraph_speaker: Attribution | None,
+    previous_paragraph_speaker: Attribution | None,
+    quote: Quotation,
+    inside: list[Quotation],
+) -> Attribution | None:
+    """A quote with no frame in its own sentence: look at the sentences around it."""
+    if index + 1 < len(sents):
+        found = attributor.frame_sentence(*sents[index + 1])
+        if found is not None:
+            return found
+    if paragraph_speaker is not None:
+        return Attribution(paragraph_speaker.entity, "continuation", paragraph_speaker.cue, 0.7)
+    if index > 0:
+        found = attributor.sentence_speaker(*sents[index - 1])
+        if found is not None:
+            return found
+    if index == 0 and previous_paragraph_speaker is not None:
+        return Attribution(
+            previous_paragraph_speaker.entity, "continuation", previous_paragraph_speaker.cue, 0.6
+        )
+    return None
+
+
+def _note_mentions(entities: Entities, context: Context, mentions: list[Mention]) -> None:
+    first = True
+    for mention in mentions:
+        if mention.modifier:
+            continue
+        entity = entities.add(mention)
+        subject = first and not mention.prepositional
+        context.note(entity, subject=subject)
+        if not mention.prepositional:
+            first = False
+
+
+def _quote_claim(text: str, quote: Quotation, found: Attribution | None) -> ClaimSpan:
+    if found is None:
+        return ClaimSpan("quote", quote.start, quote.end, text[quote.start : quote.end])
+    return ClaimSpan(
+        "quote",
+        quote.start,
+        quote.end,
+        text[quote.start : quote.end],
+        speaker=found.entity.name,
+        method=found.method,
+        cue=found.cue,
+        confidence=round(max(0.05, min(1.0, found.confidence)), 2),
+    )
+
+
+def _keep_unattributed(claim: ClaimSpan) -> bool:
+    """Scare quotes and titles of works are not anybody's quotation."""
+    words = claim.text.split()
+    if len(words) < 3:
+        return False
+    return not _is_title(words)
+
+
+def _statement(text: str, start: int, end: int, inside: list[Quotation]) -> ClaimSpan | None:
+    quoted = sum(q.outer[1] - q.outer[0] for q in inside)
+    if quoted * 2 > end - start:
+        return None
+    if len(_WORD.findall(text[start:end])) < MIN_STATEMENT_WORDS:
+        return None
+    return ClaimSpan("statement", start, end, text[start:end], method="sentence")
+
+
+def _speakers(entities: Entities, claims: list[ClaimSpan]) -> list[ProposedSpeaker]:
+    named = {c.speaker for c in claims if c.speaker}
+    return [p for p in entities.proposals() if p.name in named]
+
+
+__all__ = ["Analysis", "Entity", "analyze"]

@@ -1,0 +1,61 @@
+"""The pipeline's values: plain frozen dataclasses, so callers never depend on internals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class KnownSpeaker:
+    """A speaker from the registry, passed in as plain data (the pipeline never sees the ORM)."""
+
+    name: str
+    kind: str = "person"
+    aliases: tuple[str, ...] = ()
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class ProposedSpeaker:
+    """A speaker the article names: what the importer needs to match or create a Speaker."""
+
+    name: str
+    kind: str
+    role: str | None
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def display_name(self) -> str:
+        """The name with an acronym the text defined for it: "Foo Bar Council (FBC)"."""
+        short = [a for a in self.aliases if a.isupper() and " " not in a]
+        return f"{self.name} ({short[0]})" if short else self.name
+
+
+@dataclass(frozen=True)
+class ClaimSpan:
+    """One claim: `text == body[start:end]`.
+
+    kind is "quote" (the words inside one pair of quotation marks) or "statement"
+    (one sentence of the article's own voice). For quotes, `speaker` is the
+    canonical name of the proposed speaker, `method` says which rule proposed it,
+    `cue` is the word that signalled the speech ("said", "according to", ":") and
+    `confidence` how much that rule is trusted, from 0 to 1.
+    """
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    speaker: str | None = None
+    method: str = "none"
+    cue: str | None = None
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The result of analysing one article."""
+
+    claims: list[ClaimSpan] = field(default_factory=list)
+    speakers: list[ProposedSpeaker] = field(default_factory=list)
+    outlet: str | None = None

@@ -1,0 +1,191 @@
+"""manage.py import_liar: the LIAR TSV format, with or without a header row."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from quotes import exports
+from quotes.models import Article, Claim, Speaker, Verdict
+
+SAMPLE = Path(__file__).parent / "fixtures" / "liar_sample.tsv"
+HEADER = (
+    "split\tid\tlabel\tstatement\tsubjects\tspeaker\tspeaker_job_title\tstate_info\t"
+    "party_affiliation\tbarely_true_count\tfalse_count\thalf_true_count\tmostly_true_count\t"
+    "pants_on_fire_count\tcontext\n"
+)
+
+
+def run(path: Path) -> str:
+    out = io.StringIO()
+    call_command("import_liar", str(path), stdout=out)
+    return out.getvalue()
+
+
+def counts() -> tuple[int, int, int, int]:
+    return (
+        Article.objects.count(),
+        Claim.objects.count(),
+        Verdict.objects.count(),
+        Speaker.objects.count(),
+    )
+
+
+def test_it_imports_each_statement_as_an_article_claim_and_verdict_in_review(db: None) -> None:
+    out = run(SAMPLE)
+
+    assert "Imported 4 LIAR statements" in out
+    claim = Claim.objects.select_related("article", "speaker", "verdict__rating").get(
+        article__title="LIAR 101: taxes, county-budget"
+    )
+    article = claim.article
+    assert article.outlet == "PolitiFact"
+    assert article.body == (
+        "Says the county budget <script>alert(1)</script> doubled in two years."
+    )
+    assert (claim.start, claim.end, claim.exact) == (0, len(article.body), article.body)
+    assert (claim.kind, claim.attribution_method) == (Claim.Kind.STATEMENT, "liar")
+    assert (claim.context, claim.subjects) == ("a mailer", "taxes, county-budget")
+    speaker = claim.speaker
+    assert speaker is not None
+    assert (speaker.name, speaker.role, speaker.party, speaker.state) == (
+        "Jane Q Official",
+        "County commissioner",
+        "republican",
+        "Ohio",
+    )
+    verdict = claim.verdict
+    assert verdict.rating.slug == "mostly-false"  # barely-true
+    assert verdict.status == Verdict.Status.IN_REVIEW
+    assert verdict.published_at is None
+    assert verdict.rationale.startswith("Imported from LIAR (PolitiFact label “barely-true”")
+    assert verdict.history.get().history_change_reason == "Imported from LIAR"
+
+
+def test_labels_map_onto_the_scale_and_speakers_are_shared(db: None) -> None:
+    run(SAMPLE)
+
+    ratings = dict(
+        Claim.objects.values_list("article__title", "verdict__rating__slug").order_by("id")
+    )
+    assert list(ratings.values()) == ["mostly-false", "pants-fire", "true", "half-true"]
+    assert Speaker.objects.filter(name="Jane Q Official").get().claims.count() == 2
+    assert Speaker.objects.get(name="Chain Email").role == ""
+
+
+def test_imported_verdicts_stay_out_of_public_exports(db: None) -> None:
+    run(SAMPLE)
+
+    reviews = json.loads(b"".join(exports.export_claims(Claim.objects.all(), "claimreview").chunks))
+
+    assert reviews == []
+
+
+def test_a_header_row_is_detected(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "with_header.tsv"
+    rows = SAMPLE.read_text("utf-8").splitlines()
+    path.write_text(HEADER + "".join(f"train\t{row}\n" for row in rows), "utf-8")
+
+    out = run(path)
+
+    assert "Imported 4 LIAR statements" in out
+    assert Article.objects.filter(title__startswith="LIAR 10").count() == 4
+
+
+def test_an_existing_speaker_is_reused(db: None) -> None:
+    existing = Speaker.objects.create(name="Bob Example", role="Mayor of Example")
+
+    run(SAMPLE)
+
+    assert Speaker.objects.filter(normalized_name=existing.normalized_name).count() == 1
+    assert existing.claims.count() == 1
+
+
+def test_reimporting_skips_imported_statements(db: None) -> None:
+    run(SAMPLE)
+    before = counts()
+
+    out = run(SAMPLE)
+
+    assert counts() == before
+    assert "Imported 0 LIAR statements" in out
+    assert "line 1: statement 101 already imported" in out
+
+
+def test_bad_rows_are_skipped_with_the_reason(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "mixed.tsv"
+    good = SAMPLE.read_text("utf-8").splitlines()[0]
+    bad_label = good.replace("101.json\tbarely-true", "201.json\tsorta-true")
+    empty = good.replace("101.json", "202.json").replace(
+        "Says the county budget <script>alert(1)</script> doubled in two years.", " "
+    )
+    path.write_text("\n".join([good, bad_label, empty]) + "\n", "utf-8")
+
+    out = run(path)
+
+    assert "Imported 1 LIAR statements" in out
+    assert "line 2: unknown label 'sorta-true'" in out
+    assert "line 3: empty statement" in out
+    assert counts()[:3] == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is empty"),
+        (b"\n\n", "is empty"),
+        (b"just\tthree\tcolumns\n", "line 1 has 3 tab-separated columns, expected 14"),
+        (b"a,comma,separated,file\n", "line 1 has 1 tab-separated columns"),
+        (b"\xff\xfe1\t2\n", "is not valid UTF-8"),
+        (b"1\x002\n", "NUL bytes"),
+        (HEADER.replace("\tlabel", "\tlabel_x").encode(), "does not look like LIAR"),
+        (
+            b"id\tlabel\tstatement\tspeaker\n1\ttrue\tx\n",
+            "lacks the columns subjects, speaker_job_title",
+        ),
+    ],
+)
+def test_bad_files_are_refused_and_change_nothing(
+    db: None, tmp_path: Path, content: bytes, message: str
+) -> None:
+    path = tmp_path / "bad.tsv"
+    path.write_bytes(content)
+
+    with pytest.raises(CommandError, match=message):
+        run(path)
+
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_short_row_anywhere_refuses_the_whole_file(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "short.tsv"
+    lines = SAMPLE.read_text("utf-8").splitlines()
+    lines[2] = "\t".join(lines[2].split("\t")[:10])
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+
+    with pytest.raises(CommandError, match="line 3: 10 columns where the file has 14"):
+        run(path)
+
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_file_of_unknown_labels_only_is_refused(db: None, tmp_path: Path) -> None:
+    path = tmp_path / "labels.tsv"
+    path.write_text(
+        SAMPLE.read_text("utf-8").replace("\tbarely-true\t", "\tmeh\t").splitlines()[0] + "\n",
+        "utf-8",
+    )
+
+    with pytest.raises(CommandError, match="unknown label 'meh'"):
+        run(path)
+
+    assert counts() == (0, 0, 0, 0)
+
+
+def test_a_missing_file_is_refused(db: None, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="No such file"):
+        run(tmp_path / "missing.tsv")
