@@ -66,6 +66,18 @@ _ROLE_PHRASE = re.compile(
     r"^(?:the|a|an|this|that)\s+(?P<role>(?:[\w’'\-]+\s+){0,3}[\w’'\-]+)$", re.I
 )
 _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
+# Periods of titles and initials are not the end of a source phrase: "said Sen. Ted Cruz".
+_ABBREVIATION_DOT = re.compile(
+    r"\b(Sen|Rep|Gov|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|Capt|Maj|Cmdr|"
+    r"Supt|Det|Pres|Sec|Amb|[A-Z])\.(?=\s)"
+)
+
+
+def _mask(window: str) -> str:
+    """The window with abbreviation periods replaced by a same-length placeholder."""
+    return _ABBREVIATION_DOT.sub("\\1\u2024", window)
+
+
 _SUBJECT_PRONOUN = frozenset({"he", "she", "they", "it"})
 
 
@@ -170,7 +182,7 @@ class Attributor:
 
     def after_quote(self, start: int, end: int) -> Attribution | None:
         """“…,” X said / “…,” said X: the frame right after the closing mark."""
-        window = self.text[start:end]
+        window = _mask(self.text[start:end])
         match = _AFTER_VERB_FIRST.match(window)
         if match:
             rest_start = start + match.start("rest")
@@ -243,7 +255,7 @@ class Attributor:
 
     def frame_sentence(self, start: int, end: int) -> Attribution | None:
         """A short sentence that only frames the quote next to it: "Smith said so."."""
-        window = self.text[start:end]
+        window = _mask(self.text[start:end])
         if len(window) > 160:
             return None
         match = _AFTER_SOURCE_FIRST.match(window)

@@ -1,0 +1,235 @@
+"""Attribution patterns, one small article each: who said the quotation, and by which rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from quotes.text import KnownSpeaker, analyze
+
+
+def quotes_of(text: str, registry: tuple[KnownSpeaker, ...] = ()) -> list[tuple[str, str | None]]:
+    return [(c.text, c.speaker) for c in analyze(text, registry).claims if c.kind == "quote"]
+
+
+CASES = [
+    # X said, “…”
+    ("Jane Doe said, “The budget is balanced.”", [("The budget is balanced.", "Jane Doe")]),
+    # “…,” X said
+    ("“We will win this fight,” John Smith said.", [("We will win this fight,", "John Smith")]),
+    # “…,” said X
+    (
+        "“Taxes will fall next year,” said Mary Jones.",
+        [("Taxes will fall next year,", "Mary Jones")],
+    ),
+    # according to X
+    (
+        "According to the World Health Organization, “cases have doubled since May.”",
+        [("cases have doubled since May.", "World Health Organization")],
+    ),
+    # X described Y as “…”
+    (
+        "Maryam Rajavi described the strike as an “irreparable blow to the regime.”",
+        [("irreparable blow to the regime.", "Maryam Rajavi")],
+    ),
+    # X …, stating that … “…”
+    (
+        "Speaker Mohammad Ghalibaf expressed condolences, stating that they "
+        "“feel his absence in every front.”",
+        [("feel his absence in every front.", "Mohammad Ghalibaf")],
+    ),
+    # X: “…”
+    (
+        "Senator Ann Lee: “This bill is a disgrace to the chamber.”",
+        [("This bill is a disgrace to the chamber.", "Ann Lee")],
+    ),
+    # titles stripped, role kept
+    (
+        "Foreign Minister Hossein Amir-Abdollahian said, “Talks will resume in Vienna.”",
+        [("Talks will resume in Vienna.", "Hossein Amir-Abdollahian")],
+    ),
+    ("“The deal is dead,” said Sen. Ted Cruz.", [("The deal is dead,", "Ted Cruz")]),
+    (
+        "“Schools will reopen on Monday,” Gov. Andrew Cuomo told reporters.",
+        [("Schools will reopen on Monday,", "Andrew Cuomo")],
+    ),
+    # a noun phrase before the name: the name is the head
+    (
+        "“We have nothing to announce today,” said White House press secretary Josh Earnest.",
+        [("We have nothing to announce today,", "Josh Earnest")],
+    ),
+    # pronoun to the last person named
+    (
+        "Hillary Clinton spoke in Ohio on Tuesday. “We need jobs that pay well,” she said.",
+        [("We need jobs that pay well,", "Hillary Clinton")],
+    ),
+    (
+        "Donald Trump arrived late. “The system is rigged against us,” he told supporters.",
+        [("The system is rigged against us,", "Donald Trump")],
+    ),
+    # surname alone refers back to the full name
+    (
+        "Bernie Sanders campaigned in Iowa. “This is a movement of millions,” Sanders said.",
+        [("This is a movement of millions,", "Bernie Sanders")],
+    ),
+    # acronym defined in parentheses, used later
+    (
+        "The National Council of Resistance of Iran (NCRI) held a rally. "
+        "The NCRI said, “The regime is weaker than ever before.”",
+        [("The regime is weaker than ever before.", "National Council of Resistance of Iran")],
+    ),
+    # appositive role: the President-elect of the NCRI, Maryam Rajavi, is Rajavi
+    (
+        "The President-elect of the NCRI, Maryam Rajavi said, “Freedom is near for all Iranians.”",
+        [("Freedom is near for all Iranians.", "Maryam Rajavi")],
+    ),
+    # appositive after the name
+    (
+        "Hassan Nasrallah, the chief of Lebanon’s group Hezbollah, said, “We will respond in time.”",
+        [("We will respond in time.", "Hassan Nasrallah")],
+    ),
+    # interrupted quotation: both halves to the same speaker
+    (
+        "“We are ready,” Angela Merkel said, “and we will not wait any longer.”",
+        [("We are ready,", "Angela Merkel"), ("and we will not wait any longer.", "Angela Merkel")],
+    ),
+    # told X
+    (
+        "“I have no regrets at all,” Joe Biden told CNN.",
+        [("I have no regrets at all,", "Joe Biden")],
+    ),
+    # tweeted, wrote, added, asked
+    (
+        "Elon Musk tweeted, “The rocket is ready to fly.”",
+        [("The rocket is ready to fly.", "Elon Musk")],
+    ),
+    (
+        "Paul Krugman wrote: “Inflation is transitory for now.”",
+        [("Inflation is transitory for now.", "Paul Krugman")],
+    ),
+    (
+        "“And we will build it fast,” Nancy Pelosi added.",
+        [("And we will build it fast,", "Nancy Pelosi")],
+    ),
+    (
+        "“Where is the money going now?” asked Chuck Schumer.",
+        [("Where is the money going now?", "Chuck Schumer")],
+    ),
+    # quote then speaker in the next sentence
+    ("“We will never surrender to them.” That was Winston Churchill speaking in 1940.", None),
+    # speaker in the previous sentence, bare quote after it
+    (
+        "Barack Obama said the economy was improving. “We have created jobs for 70 months.”",
+        [("We have created jobs for 70 months.", "Barack Obama")],
+    ),
+    # a bare quote paragraph continues the last speaker
+    (
+        "Mitch McConnell said, “The Senate will vote this week.”\n\n“We have the votes to pass it.”",
+        [
+            ("The Senate will vote this week.", "Mitch McConnell"),
+            ("We have the votes to pass it.", "Mitch McConnell"),
+        ],
+    ),
+    # a quote running across paragraphs
+    (
+        "Kamala Harris said, “The first part of the plan is simple.\n\n“The second part is harder.”",
+        [
+            ("The first part of the plan is simple.", "Kamala Harris"),
+            ("The second part is harder.", "Kamala Harris"),
+        ],
+    ),
+    # straight quotes
+    (
+        'Rand Paul said, "The deficit is out of control."',
+        [("The deficit is out of control.", "Rand Paul")],
+    ),
+    # guillemets
+    (
+        "Emmanuel Macron a dit: «Nous sommes en guerre contre le virus.»",
+        [("Nous sommes en guerre contre le virus.", "Emmanuel Macron")],
+    ),
+    # single quotes, apostrophes not mistaken for them
+    (
+        "Hassan Nasrallah praised Soleimani for providing ‘logistical support’ to Iran’s allies.",
+        [("logistical support", "Hassan Nasrallah")],
+    ),
+    # nested quotation stays inside
+    (
+        "The NCRI said, “The regime’s “beloved commander” was a cruel man.”",
+        [("The regime’s “beloved commander” was a cruel man.", "NCRI")],
+    ),
+    # scare quotes and titles are nobody's quotation
+    ("The so-called “reform” failed in the House.", []),
+    ("He hosted “Saturday Night Live” last year.", []),
+    # organisation as the speaker
+    (
+        "The Pentagon said in a statement, “No troops were injured in the attack.”",
+        [("No troops were injured in the attack.", "Pentagon")],
+    ),
+    # descriptive reference through the registry's role
+    (
+        "“We will never leave Syria,” the Hezbollah chief said.",
+        [("We will never leave Syria,", "Hassan Nasrallah")],
+    ),
+    # unknown speaker: no guess
+    (
+        "“It was a quiet night in the city,” a resident said.",
+        [("It was a quiet night in the city,", None)],
+    ),
+]
+
+REGISTRY = (KnownSpeaker("Hassan Nasrallah", "person", ("Nasrallah",), "Hezbollah chief"),)
+
+
+@pytest.mark.parametrize(("text", "expected"), [c for c in CASES if c[1] is not None])
+def test_attribution_pattern(text: str, expected: list[tuple[str, str | None]]) -> None:
+    assert quotes_of(text, REGISTRY) == expected
+
+
+def test_quote_then_speaker_in_the_next_sentence() -> None:
+    text = "“We will never surrender to them.” Winston Churchill said that in 1940."
+    assert quotes_of(text) == [("We will never surrender to them.", "Winston Churchill")]
+
+
+def test_at_least_thirty_pattern_cases() -> None:
+    assert len(CASES) >= 30
+
+
+def test_every_attribution_says_why() -> None:
+    text = "“We will win this fight,” John Smith said. Jane Doe said, “No, we will not win it.”"
+    claims = [c for c in analyze(text).claims if c.kind == "quote"]
+    assert [(c.method, c.cue) for c in claims] == [
+        ("after-quote", "said"),
+        ("before-quote", "said"),
+    ]
+    assert all(0 < c.confidence <= 1 for c in claims)
+
+
+def test_pronouns_cost_confidence() -> None:
+    direct = analyze("“Our plan is ready now,” Jane Doe said.").claims[0]
+    via_pronoun = [
+        c
+        for c in analyze("Jane Doe spoke. “Our plan is ready now,” she said.").claims
+        if c.kind == "quote"
+    ][0]
+    assert via_pronoun.speaker == "Jane Doe"
+    assert via_pronoun.confidence < direct.confidence
+
+
+def test_the_registry_gives_the_canonical_name() -> None:
+    registry = (KnownSpeaker("National Council of Resistance of Iran", "organisation", ("NCRI",)),)
+    text = "The NCRI said, “The people want a free and secular republic.”"
+    assert quotes_of(text, registry) == [
+        ("The people want a free and secular republic.", "National Council of Resistance of Iran")
+    ]
+
+
+def test_proposed_speakers_carry_kind_role_and_aliases() -> None:
+    text = (
+        "The National Council of Resistance of Iran (NCRI) said, “The regime is weak.” "
+        "Foreign Minister Hossein Amir-Abdollahian said, “Talks will resume soon.”"
+    )
+    speakers = {s.name: s for s in analyze(text).speakers}
+    ncri = speakers["National Council of Resistance of Iran"]
+    assert (ncri.kind, ncri.aliases) == ("organisation", ("NCRI",))
+    minister = speakers["Hossein Amir-Abdollahian"]
+    assert (minister.kind, minister.role) == ("person", "Foreign Minister")
