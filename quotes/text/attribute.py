@@ -67,6 +67,10 @@ _ROLE_PHRASE = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
 # Periods of titles and initials are not the end of a source phrase: "said Sen. Ted Cruz".
+_DESCRIPTION = re.compile(
+    r"(?:\s*\((?P<paren>[^()\n]{1,40})\)|,\s+(?P<app>(?:the|a|an|who|whose|[a-z][\w’'\-]*)\b"
+    r"[^,.;:!?“”\"()\n]{2,150}))"
+)
 _ABBREVIATION_DOT = re.compile(
     r"\b(Sen|Rep|Gov|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|Capt|Maj|Cmdr|"
     r"Supt|Det|Pres|Sec|Amb|[A-Z])\.(?=\s)"
@@ -78,6 +82,15 @@ def _mask(window: str) -> str:
     return _ABBREVIATION_DOT.sub("\\1\u2024", window)
 
 
+_PERSON_ROLES = frozenset(
+    """
+    senator president candidate nominee governor congressman congresswoman representative
+    lawmaker mayor secretary minister leader chairman chairwoman spokesman spokeswoman
+    spokesperson official frontrunner front-runner businessman billionaire mogul director
+    chief speaker judge justice ambassador commander general adviser advisor aide strategist
+    economist professor analyst attorney lawyer prosecutor sheriff officer founder ceo host
+    """.split()
+)
 _SUBJECT_PRONOUN = frozenset({"he", "she", "they", "it"})
 
 
@@ -85,7 +98,7 @@ _SUBJECT_PRONOUN = frozenset({"he", "she", "they", "it"})
 class Attribution:
     entity: Entity
     method: str
-    cue: str
+    cue: str | None
     confidence: float
 
 
@@ -151,7 +164,9 @@ class Attributor:
         usable = [m for m in mentions if not m.prepositional] or []
         if usable:
             mention = usable[-1] if pick == "last" else usable[0]
-            return self.entities.add(mention), 0.0
+            named = self.entities.add(mention)
+            self.describe(named, mention.end)
+            return named, 0.0
         stripped = chunk.strip(" ,—–-")
         pronoun = _PRONOUN.fullmatch(stripped)
         if pronoun:
@@ -162,6 +177,45 @@ class Attributor:
             entity = self.entities.by_role(role.group("role"))
             if entity is not None:
                 return entity, 0.15
+            entity = self._by_role_noun(role.group("role"))
+            if entity is not None:
+                return entity, 0.3
+        return None
+
+    def describe(self, entity: Entity, at: int) -> None:
+        """Keep what the text says about a speaker right after the name, as written.
+
+        "Emily Kessel, advocacy director of the Korean American Service Consortium"
+        and "Sen. Richard Blumenthal (D-Conn.)" tell a reviewer which Kessel or
+        Blumenthal; the first such description of an entity is kept.
+        """
+        if entity.description:
+            return
+        match = _DESCRIPTION.match(self.text, at)
+        if match:
+            entity.description = (match.group("paren") or match.group("app") or "").strip()
+
+    def _by_role_noun(self, phrase: str) -> Entity | None:
+        """ "the Florida senator": the latest person the text made a subject, if the noun is a role."""
+        head = phrase.split()[-1].lower()
+        if head not in _PERSON_ROLES:
+            return None
+        for entity in reversed(self.context.subjects):
+            if entity.kind == "person":
+                return entity
+        return None
+
+    def sentence_subject(self, start: int, end: int) -> Attribution | None:
+        """No speech verb, but the clause before the quote has a subject: "Cruz coached Trump to “…”"."""
+        if end <= start:
+            return None
+        words = self.text[start:end].split()
+        if words and words[0].lower().strip(",") in _SUBJECT_PRONOUN:
+            entity = self.context.resolve_pronoun(words[0].strip(","), [])
+            return Attribution(entity, "sentence-subject", None, 0.4) if entity else None
+        mentions = _candidates(find_mentions(self.text, start, end))
+        if mentions:
+            return Attribution(self.entities.add(mentions[0]), "sentence-subject", None, 0.45)
         return None
 
     def _local(self, before: int) -> list[Entity]:
@@ -216,8 +270,10 @@ class Attributor:
             region_end = start + verb.start()
             region = self.text[start:region_end]
             appositive = _APPOSITIVE.search(region)
+            described_at = None
             if appositive:
-                region_end = start + appositive.start()
+                described_at = start + appositive.start()
+                region_end = described_at
                 region = self.text[start:region_end]
             clause = 0
             for clause_match in _CLAUSE_START.finditer(region):
@@ -235,7 +291,9 @@ class Attributor:
                 mention = mentions[0] if participle else mentions[-1]
                 method = "participle" if participle else "before-quote"
                 confidence = 0.8 if participle else 0.9
-                return Attribution(self.entities.add(mention), method, verb.group(), confidence)
+                entity = self.entities.add(mention)
+                self.describe(entity, mention.end)
+                return Attribution(entity, method, verb.group(), confidence)
             role = self._role_before(start, region_end)
             if role is not None:
                 return Attribution(role, "before-quote", verb.group(), 0.75)

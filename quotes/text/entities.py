@@ -23,12 +23,15 @@ class Entity:
     gender: str = ""
     aliases: set[str] = field(default_factory=set)
     known: bool = False  # from the registry: its name is canonical
+    description: str = ""  # what the text says of the speaker after the name
 
     def proposal(self) -> ProposedSpeaker:
         aliases = tuple(
             sorted(a for a in self.aliases if normalize_name(a) != normalize_name(self.name))
         )
-        return ProposedSpeaker(self.name, self.kind, self.role or None, aliases)
+        return ProposedSpeaker(
+            self.name, self.kind, self.role or self.description or None, aliases, self.description
+        )
 
 
 _FILLER = frozenset({"the", "a", "an", "of", "s", "for", "former", "then"})

@@ -136,6 +136,7 @@ _PREPOSITIONS = frozenset(
 _WORD_BEFORE = re.compile(r"([A-Za-z’'\-]+)\W{0,2}$")
 _WORD_AFTER = re.compile(r"\s*([A-Za-z’'\-]+)")
 _ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&./\-]{1,12})\)")
+_DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i)$")
 _HEADISH = frozenset(
     """
     said says say told tells wrote writes added adds asked asks tweeted tweets posted noted
@@ -148,6 +149,7 @@ _HEADISH = frozenset(
     emphasized emphasised stressed stresses observed observes remarked remarks wondered
     is was are were has had have will would could can may might should must did does do
     also then later previously spokesman spokeswoman spokesperson who which and or but
+    that whose whom as if because while when where said, says,
     """.split()
 )
 
@@ -216,14 +218,22 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             (lead_words[-1] in _PREPOSITIONS) if lead_words else (before_word in _PREPOSITIONS)
         )
         is_acronym = len(name) >= 2 and name.replace(".", "").replace("&", "").isupper()
+        next_word = after_word.lower()
         modifier = (
             not possessive
             and len(tokens) == 1
             and not is_acronym
             and bool(after_word)
             and after_word[:1].islower()
-            and after_word.lower() not in _HEADISH
             and text[m_end : m_end + 1] == " "
+            and (
+                _DEMONYM.search(tokens[0]) is not None
+                or (
+                    next_word not in _HEADISH
+                    and next_word not in _PREPOSITIONS
+                    and not next_word.endswith("ed")
+                )
+            )
         )
         acronym = _ACRONYM_AFTER.match(text, m_end)
         lowered_name = [_bare(t) for t in tokens]

@@ -95,6 +95,8 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         quote,
                         inside,
                     )
+                if found is None:
+                    found = attributor.sentence_subject(s_start, quote.outer[0])
                 if found is None and quote.continued and previous_paragraph_speaker is not None:
                     found = Attribution(
                         previous_paragraph_speaker.entity,

@@ -97,7 +97,10 @@ def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int, str]],
             if any(kind == _SINGLE for _, kind in stack):
                 close(_SINGLE, i)
         elif ch == "'":
-            if before_letter and after_letter:
+            # ASCII single marks are read as quotation marks only inside another
+            # quotation: at the top level they are far more often apostrophes
+            # ("the '90s", "Jones' plan") or the doubled '' of some archives.
+            if not stack or (before_letter and after_letter):
                 continue
             has_open = any(kind == _STRAIGHT_SINGLE for _, kind in stack)
             if has_open and not after_letter:

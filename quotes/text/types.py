@@ -23,12 +23,16 @@ class ProposedSpeaker:
     kind: str
     role: str | None
     aliases: tuple[str, ...] = ()
+    description: str = ""  # as the article gives it: "the chief of Lebanon’s group Hezbollah"
 
     @property
     def display_name(self) -> str:
-        """The name with an acronym the text defined for it: "Foo Bar Council (FBC)"."""
+        """The name as a reader needs it: "Foo Bar Council (FBC)", "Jo Roe, mayor of Ely"."""
         short = [a for a in self.aliases if a.isupper() and " " not in a]
-        return f"{self.name} ({short[0]})" if short else self.name
+        name = f"{self.name} ({short[0]})" if short else self.name
+        if self.description and self.description not in short:
+            name = f"{name}, {self.description}"
+        return name
 
 
 @dataclass(frozen=True)
