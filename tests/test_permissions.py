@@ -93,10 +93,18 @@ def test_fact_checker_cannot_touch_the_rating_scale(checker_client: Client) -> N
     assert rating is not None
     for url in (
         reverse("admin:quotes_rating_add"),
-        reverse("admin:quotes_rating_change", args=[rating.pk]),
         reverse("admin:quotes_rating_delete", args=[rating.pk]),
     ):
         assert checker_client.get(url).status_code == 403
+    # fact-checkers may look at the scale (read-only), never change it
+    change = reverse("admin:quotes_rating_change", args=[rating.pk])
+    assert 'name="_save"' not in checker_client.get(change).content.decode()
+    response = checker_client.post(
+        change, {"label": "Renamed", "slug": rating.slug, "colour": "#000000", "order": 1}
+    )
+    assert response.status_code == 403
+    rating.refresh_from_db()
+    assert rating.label != "Renamed"
     response = checker_client.post(
         reverse("admin:quotes_rating_add"),
         {"label": "Sort of", "slug": "sort-of", "colour": "#000000", "order": 1},

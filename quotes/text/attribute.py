@@ -196,7 +196,7 @@ class Attributor:
             entity.description = (match.group("paren") or match.group("app") or "").strip()
 
     def _by_role_noun(self, phrase: str) -> Entity | None:
-        """ "the Florida senator": the latest person the text made a subject, if the noun is a role."""
+        """ "the Florida senator": the latest person made a subject, if the noun is a role."""
         head = phrase.split()[-1].lower()
         if head not in _PERSON_ROLES:
             return None
@@ -206,7 +206,7 @@ class Attributor:
         return None
 
     def sentence_subject(self, start: int, end: int) -> Attribution | None:
-        """No speech verb, but the clause before the quote has a subject: "Cruz coached Trump to “…”"."""
+        """No speech verb, but a subject before the quote: "Cruz coached Trump to “…”"."""
         if end <= start:
             return None
         words = self.text[start:end].split()

@@ -1,0 +1,231 @@
+"""Forms of the workbench: every user input is validated here, server-side."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+from typing import Any
+
+from bs4 import BeautifulSoup
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from quotes.models import Claim, Evidence, Rating, Source, Speaker, SpeakerAlias, Verdict
+from quotes.services import ArticleRejected, check_body, decode_upload
+from quotes.text import normalize_name
+
+UPLOAD_SUFFIXES = {".txt", ".md", ".html", ".htm"}
+
+
+def html_to_text(html: str) -> str:
+    """The readable article text of an HTML page: <article> or <main> or <body>, paragraphs kept."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "noscript", "nav", "header", "footer", "aside", "form"]):
+        tag.decompose()
+    root = soup.find("article") or soup.find("main") or soup.body or soup
+    blocks = [
+        " ".join(node.get_text(" ", strip=True).split())
+        for node in root.find_all(["h1", "h2", "h3", "p", "li", "blockquote"])
+    ]
+    blocks = [b for b in blocks if b]
+    if not blocks:
+        blocks = [" ".join(root.get_text(" ", strip=True).split())]
+    return "\n\n".join(blocks)
+
+
+class ArticleImportForm(forms.Form):
+    title = forms.CharField(max_length=300)
+    outlet = forms.CharField(max_length=200, required=False)
+    url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
+    published = forms.DateField(
+        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    byline = forms.CharField(max_length=300, required=False)
+    text = forms.CharField(
+        label="Article text",
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="Paste the article, or upload a file below.",
+    )
+    file = forms.FileField(
+        label="or upload a file",
+        required=False,
+        help_text=".txt, .md or .html (HTML is reduced to its article text).",
+    )
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        if url and not url.lower().startswith(("http://", "https://")):
+            raise ValidationError("Only http and https URLs are accepted.")
+        return url
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        text = data.get("text") or ""
+        upload = data.get("file")
+        if upload and text.strip():
+            raise ValidationError("Paste the text or upload a file, not both.")
+        if upload:
+            suffix = PurePath(upload.name).suffix.lower()
+            if suffix not in UPLOAD_SUFFIXES:
+                self.add_error("file", "Upload a .txt, .md or .html file.")
+                return data
+            limit = settings.MAX_ARTICLE_CHARS * 4
+            if upload.size > limit:
+                self.add_error("file", f"The file is larger than {limit:,} bytes.")
+                return data
+            try:
+                text = decode_upload(upload.read())
+            except ArticleRejected as exc:
+                self.add_error("file", str(exc))
+                return data
+            if suffix in (".html", ".htm"):
+                text = html_to_text(text)
+        elif not text.strip():
+            self.add_error("text", "Paste the article text or upload a file.")
+            return data
+        try:
+            data["body"] = check_body(text)
+        except ArticleRejected as exc:
+            self.add_error("file" if upload else "text", str(exc))
+        return data
+
+
+class VersionedForm(forms.Form):
+    """Carries the version the user saw, for optimistic locking."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SpeakerForm(VersionedForm):
+    speaker_name = forms.CharField(
+        label="Speaker",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),
+        help_text="A name or alias; empty removes the speaker.",
+    )
+    create = forms.BooleanField(
+        label="Create a new speaker with this name if none matches", required=False
+    )
+    kind = forms.ChoiceField(choices=Speaker.Kind.choices, initial="person", required=False)
+    alias_of = forms.ModelChoiceField(
+        queryset=Speaker.objects.all(),
+        required=False,
+        label="…or add it as an alias of",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        name = (data.get("speaker_name") or "").strip()
+        data["speaker"] = None
+        if not name:
+            return data
+        key = normalize_name(name)
+        if not key:
+            self.add_error("speaker_name", "Enter a name with letters in it.")
+            return data
+        speaker = Speaker.objects.filter(normalized_name=key).first()
+        if speaker is None:
+            alias = SpeakerAlias.objects.filter(normalized=key).select_related("speaker").first()
+            speaker = alias.speaker if alias else None
+        if speaker is None and data.get("alias_of") is not None:
+            data["new_alias"] = name
+            speaker = data["alias_of"]
+        elif speaker is None and not data.get("create"):
+            self.add_error(
+                "speaker_name",
+                f"No speaker is called “{name}”. Tick “create” to add one, or add it as an alias.",
+            )
+            return data
+        elif speaker is None:
+            data["new_speaker"] = Speaker(name=name, kind=data.get("kind") or "person")
+        data["speaker"] = speaker
+        return data
+
+
+class KindForm(VersionedForm):
+    kind = forms.ChoiceField(choices=Claim.Kind.choices)
+
+
+class SplitForm(forms.Form):
+    at = forms.IntegerField(
+        label="Split after character",
+        min_value=1,
+        help_text="Position inside the claim's text (select text in the article to fill it).",
+    )
+
+
+class CreateClaimForm(forms.Form):
+    start = forms.IntegerField(min_value=0)
+    end = forms.IntegerField(min_value=1)
+    kind = forms.ChoiceField(choices=Claim.Kind.choices, initial=Claim.Kind.STATEMENT)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "start" in data and "end" in data and data["end"] <= data["start"]:
+            raise ValidationError("The selection must end after it starts.")
+        return data
+
+
+class EvidenceForm(forms.Form):
+    url = forms.URLField(label="Source URL", max_length=2000, assume_scheme="https")
+    title = forms.CharField(max_length=500, required=False)
+    publisher = forms.CharField(max_length=200, required=False)
+    published = forms.DateField(
+        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    stance = forms.ChoiceField(choices=Evidence.Stance.choices)
+    excerpt = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The passage that matters.",
+    )
+    note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def clean_url(self) -> str:
+        url: str = self.cleaned_data["url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError("Only http and https URLs are accepted.")
+        return url
+
+    def save(self, claim: Claim, user: Any) -> Evidence:
+        data = self.cleaned_data
+        source, created = Source.objects.get_or_create(
+            url=data["url"],
+            defaults={
+                "title": data["title"],
+                "publisher": data["publisher"],
+                "published": data["published"],
+            },
+        )
+        if not created:
+            changed = [
+                field
+                for field in ("title", "publisher", "published")
+                if data[field] and not getattr(source, field)
+            ]
+            for field in changed:
+                setattr(source, field, data[field])
+            if changed:
+                source.save(update_fields=changed)
+        return claim.attach_source(
+            source, data["stance"], excerpt=data["excerpt"], note=data["note"], by=user
+        )
+
+
+class VerdictForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
+    rating = forms.ModelChoiceField(queryset=Rating.objects.all(), empty_label=None)
+    rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
+    status = forms.ChoiceField(
+        label="Save as",
+        choices=[(Verdict.Status.DRAFT, "Draft"), (Verdict.Status.IN_REVIEW, "Ready for review")],
+    )
+
+
+class PublishForm(forms.Form):
+    action = forms.ChoiceField(choices=[("publish", "Publish"), ("send_back", "Send back")])
+    version = forms.IntegerField(min_value=1)
