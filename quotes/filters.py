@@ -30,7 +30,9 @@ class ClaimFilter(django_filters.FilterSet):
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
     )
     date = django_filters.DateFromToRangeFilter(
-        field_name="article__published", label="Article published between"
+        field_name="article__published",
+        label="Article published between",
+        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
     )
 
     class Meta:
