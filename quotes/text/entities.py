@@ -15,7 +15,7 @@ from quotes.text.normalize import normalize_name
 from quotes.text.types import KnownSpeaker, ProposedSpeaker
 
 
-@dataclass
+@dataclass(eq=False)  # identity: one object per speaker, compared and found by `is`
 class Entity:
     name: str
     kind: str
