@@ -27,12 +27,14 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
             continue
         analysis = analyze(text)
-        speakers = {s.name: s.display_name for s in analysis.speakers}
+        speakers = {s.name: s for s in analysis.speakers}
         claims = []
         for claim in analysis.claims:
             row = asdict(claim)
-            if claim.speaker:
-                row["speaker"] = speakers.get(claim.speaker, claim.speaker)
+            description = row.pop("speaker_description")
+            if claim.speaker in speakers:
+                speaker = speakers[claim.speaker]
+                row["speaker"] = speaker.described(description or speaker.description)
             claims.append(row)
         record = {"file": path, "claims": claims}
         if not args.jsonl:

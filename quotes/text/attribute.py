@@ -67,9 +67,11 @@ _ROLE_PHRASE = re.compile(
 )
 _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
 # Periods of titles and initials are not the end of a source phrase: "said Sen. Ted Cruz".
-_DESCRIPTION = re.compile(
-    r"(?:\s*\((?P<paren>[^()\n]{1,40})\)|,\s+(?P<app>(?:the|a|an|who|whose|[a-z][\w’'\-]*)\b"
-    r"[^,.;:!?“”\"()\n]{2,150}))"
+_DESCRIPTION_START = re.compile(
+    r"\s*\((?P<paren>[^()\n]{1,40})\)|,\s+(?=(?:the|a|an|who|whose|[a-z0-9][\w’'\-]*)\b)|\s+(?=who\b)"
+)
+_DESCRIPTION_END = re.compile(
+    r"[.;!?](?=\s|$)|[“”\"\n]|,\s+(?:said|says|told|added|wrote|asked|according|noted)\b"
 )
 _ABBREVIATION_DOT = re.compile(
     r"\b(Sen|Rep|Gov|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|Capt|Maj|Cmdr|"
@@ -145,6 +147,7 @@ def _candidates(mentions: list[Mention]) -> list[Mention]:
 
 class Attributor:
     def __init__(self, text: str, entities: Entities, context: Context) -> None:
+        self.last_description = ""
         self.text = text
         self.entities = entities
         self.context = context
@@ -183,17 +186,27 @@ class Attributor:
         return None
 
     def describe(self, entity: Entity, at: int) -> None:
-        """Keep what the text says about a speaker right after the name, as written.
+        """What the text says about a speaker right after the name, as written.
 
         "Emily Kessel, advocacy director of the Korean American Service Consortium"
         and "Sen. Richard Blumenthal (D-Conn.)" tell a reviewer which Kessel or
-        Blumenthal; the first such description of an entity is kept.
+        Blumenthal. The description of this attribution is kept for its quote; the
+        first one an entity gets becomes its role if it has none.
         """
-        if entity.description:
+        start = _DESCRIPTION_START.match(self.text, at)
+        if start is None:
             return
-        match = _DESCRIPTION.match(self.text, at)
-        if match:
-            entity.description = (match.group("paren") or match.group("app") or "").strip()
+        window = _mask(self.text[start.end() : start.end() + 220])
+        end = _DESCRIPTION_END.search(window)
+        text = window[: end.start() if end else len(window)].replace("\u2024", ".").strip(" ,")
+        paren = start.group("paren")
+        if paren:
+            text = f"({paren}) {text}".strip() if text.startswith(",") else f"({paren})"
+        if not text or (end is None and len(window) >= 220):
+            return
+        self.last_description = text
+        if not entity.description:
+            entity.description = text
 
     def _by_role_noun(self, phrase: str) -> Entity | None:
         """ "the Florida senator": the latest person made a subject, if the noun is a role."""

@@ -74,6 +74,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
             previous_end = s_start
             sentence_speaker: Attribution | None = None
             for position, quote in enumerate(inside):
+                attributor.last_description = ""
                 after_end = inside[position + 1].outer[0] if position + 1 < len(inside) else s_end
                 found = attributor.after_quote(
                     quote.outer[1], after_end
@@ -105,7 +106,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         0.7,
                     )
                 previous_end = quote.outer[1]
-                claims.append(_quote_claim(text, quote, found))
+                claims.append(_quote_claim(text, quote, found, attributor.last_description))
                 if found is not None:
                     sentence_speaker = found
                     paragraph_speaker = found
@@ -165,7 +166,9 @@ def _note_mentions(entities: Entities, context: Context, mentions: list[Mention]
             first = False
 
 
-def _quote_claim(text: str, quote: Quotation, found: Attribution | None) -> ClaimSpan:
+def _quote_claim(
+    text: str, quote: Quotation, found: Attribution | None, description: str = ""
+) -> ClaimSpan:
     if found is None:
         return ClaimSpan("quote", quote.start, quote.end, text[quote.start : quote.end])
     return ClaimSpan(
@@ -177,6 +180,7 @@ def _quote_claim(text: str, quote: Quotation, found: Attribution | None) -> Clai
         method=found.method,
         cue=found.cue,
         confidence=round(max(0.05, min(1.0, found.confidence)), 2),
+        speaker_description=description,
     )
 
 

@@ -29,9 +29,17 @@ class ProposedSpeaker:
     def display_name(self) -> str:
         """The name as a reader needs it: "Foo Bar Council (FBC)", "Jo Roe, mayor of Ely"."""
         short = [a for a in self.aliases if a.isupper() and " " not in a]
+        f"{self.name} ({short[0]})" if short else self.name
+        return self.described(self.description)
+
+    def described(self, description: str) -> str:
+        """The display name with a description: "Jo Roe, mayor of Ely", "Al Bo (D-Conn.)"."""
+        short = [a for a in self.aliases if a.isupper() and " " not in a]
         name = f"{self.name} ({short[0]})" if short else self.name
-        if self.description and self.description not in short:
-            name = f"{name}, {self.description}"
+        if description and description not in short:
+            name = (
+                f"{name} {description}" if description.startswith("(") else f"{name}, {description}"
+            )
         return name
 
 
@@ -54,6 +62,8 @@ class ClaimSpan:
     method: str = "none"
     cue: str | None = None
     confidence: float = 0.0
+    # how the text describes the speaker at this quote: "a Cuellar campaign spokesman"
+    speaker_description: str = ""
 
 
 @dataclass(frozen=True)
