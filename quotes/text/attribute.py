@@ -70,9 +70,7 @@ _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
 _DESCRIPTION_START = re.compile(
     r"\s*\((?P<paren>[^()\n]{1,40})\)|,\s+(?=(?:the|a|an|who|whose|[a-z0-9][\w’'\-]*)\b)|\s+(?=who\b)"
 )
-_DESCRIPTION_END = re.compile(
-    r"[.;!?](?=\s|$)|[“”\"\n]|,\s+(?:said|says|told|added|wrote|asked|according|noted)\b"
-)
+_DESCRIPTION_END = re.compile(rf"[.;!?](?=\s|$)|[“”\"‘\n]|,?\s+(?:{_VERBS}|according)\b")
 _ABBREVIATION_DOT = re.compile(
     r"\b(Sen|Rep|Gov|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|Capt|Maj|Cmdr|"
     r"Supt|Det|Pres|Sec|Amb|[A-Z])\.(?=\s)"
