@@ -56,6 +56,15 @@ _AFTER_SOURCE_FIRST = re.compile(
     rf"(?P<verb>{_VERBS})\b",
     re.S,
 )
+_AFTER_APPOSITIVE = re.compile(
+    rf"^[\s,;:—–-]*(?P<source>[^,;:.!?“”\"]{{1,80}}?),[^“”\"]{{1,200}}?,?\s+(?:(?:also|then|later)\s+)?"
+    rf"(?P<verb>{_VERBS})\b",
+    re.S,
+)
+_AFTER_NAME_VERBED = re.compile(
+    r"^[\s,;—–-]*(?P<source>[A-Z][^,;:.!?“”\"]{0,60}?)\s+(?P<verb>[a-z]+ed)\b"
+)
+_LATER_SAID = re.compile(r",\s+(?P<verb>said|says|told|added|wrote)\s+(?P<rest>[^“”\"]{1,200})")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<source>[^,;:.!?“”\"]{1,120})", re.I)
 _COLON = re.compile(r"(?P<source>[^,;.!?“”\"]{1,100}?)\s*:\s*$")
 _APPOSITIVE = re.compile(
@@ -260,6 +269,44 @@ class Attributor:
             found = self.source(start + match.start("source"), start + match.end("source"), "last")
             if found:
                 return Attribution(found[0], "after-quote", match.group("verb"), 0.95 - found[1])
+        # ” Amy Pope, deputy homeland security adviser, said …
+        match = _AFTER_APPOSITIVE.match(window)
+        if match:
+            found = self.source(start + match.start("source"), start + match.end("source"), "last")
+            if found:
+                self.describe(found[0], start + match.end("source"))
+                return Attribution(found[0], "after-quote", match.group("verb"), 0.9 - found[1])
+        # ” Trump assured Jones …: a name, then a verb in the past tense
+        match = _AFTER_NAME_VERBED.match(window)
+        if match:
+            found = self.source(start + match.start("source"), start + match.end("source"), "last")
+            if found and not found[1]:
+                return Attribution(found[0], "after-quote", match.group("verb"), 0.75)
+        # ” if she didn't win by more, said David Wasserman.
+        match = _LATER_SAID.search(window)
+        if match:
+            rest_start = start + match.start("rest")
+            rest_end = rest_start + _phrase_length(match.group("rest"))
+            found = self.source(rest_start, rest_end, "last")
+            if found:
+                return Attribution(found[0], "after-quote", match.group("verb"), 0.8 - found[1])
+        return None
+
+    def paragraph_subject(self, start: int, end: int) -> Attribution | None:
+        """A bare quote paragraph after "Viguerie is upbeat …" or "Karadsheh says:"."""
+        window = self.text[start:end]
+        colon = window.rstrip().endswith(":")
+        words = window.split()
+        if words and words[0].lower() in _SUBJECT_PRONOUN:
+            entity = self.context.resolve_pronoun(words[0], [])
+            if entity is not None:
+                return Attribution(entity, "previous-paragraph", None, 0.55 if colon else 0.4)
+        mentions = _candidates(find_mentions(self.text, start, end))
+        if mentions:
+            entity = self.entities.add(mentions[0])
+            return Attribution(
+                entity, "previous-paragraph", ":" if colon else None, 0.6 if colon else 0.45
+            )
         return None
 
     def before_quote(self, start: int, end: int) -> Attribution | None:

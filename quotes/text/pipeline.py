@@ -54,6 +54,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
     attributor = Attributor(text, entities, context)
     claims: list[ClaimSpan] = []
     previous_paragraph_speaker: Attribution | None = None
+    previous_paragraph: Span | None = None  # last sentence of a paragraph without quotes
 
     for (p_start, p_end), quotes in zip(paras, quotations, strict=True):
         outers = [q.outer for q in quotes]
@@ -98,6 +99,8 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                     )
                 if found is None:
                     found = attributor.sentence_subject(s_start, quote.outer[0])
+                if found is None and index == 0 and previous_paragraph is not None:
+                    found = attributor.paragraph_subject(*previous_paragraph)
                 if found is None and quote.continued and previous_paragraph_speaker is not None:
                     found = Attribution(
                         previous_paragraph_speaker.entity,
@@ -116,6 +119,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
             statement = _statement(text, s_start, s_end, inside)
             if statement is not None:
                 claims.append(statement)
+        previous_paragraph = sents[-1] if sents and not quotes else None
         previous_paragraph_speaker = paragraph_speaker or (
             previous_paragraph_speaker if not quotes else None
         )
