@@ -300,12 +300,12 @@ class Attributor:
         if words and words[0].lower() in _SUBJECT_PRONOUN:
             entity = self.context.resolve_pronoun(words[0], [])
             if entity is not None:
-                return Attribution(entity, "previous-paragraph", None, 0.55 if colon else 0.4)
+                return Attribution(entity, "previous-paragraph", None, 0.45 if colon else 0.25)
         mentions = _candidates(find_mentions(self.text, start, end))
         if mentions:
             entity = self.entities.add(mentions[0])
             return Attribution(
-                entity, "previous-paragraph", ":" if colon else None, 0.6 if colon else 0.45
+                entity, "previous-paragraph", ":" if colon else None, 0.5 if colon else 0.3
             )
         return None
 
@@ -320,7 +320,7 @@ class Attributor:
             s = start + according.start("source")
             found = self.source(s, s + _phrase_length(according.group("source")), "last")
             if found:
-                return Attribution(found[0], "according-to", "according to", 0.9 - found[1])
+                return Attribution(found[0], "according-to", "according to", 0.85 - found[1])
         verbs = list(VERB.finditer(window))
         if verbs:
             verb = verbs[-1]
@@ -341,14 +341,14 @@ class Attributor:
             if pronoun:
                 entity = self.context.resolve_pronoun(pronoun, self._local(start + clause))
                 if entity is not None:
-                    return Attribution(entity, "before-quote", verb.group(), 0.8)
+                    return Attribution(entity, "before-quote", verb.group(), 0.75)
             mentions = _candidates(find_mentions(self.text, start + clause, region_end))
             if not mentions and clause:
                 mentions = _candidates(find_mentions(self.text, start, region_end))
             if mentions:
                 mention = mentions[0] if participle else mentions[-1]
                 method = "participle" if participle else "before-quote"
-                confidence = 0.8 if participle else 0.9
+                confidence = 0.75 if participle else 0.87
                 entity = self.entities.add(mention)
                 self.describe(entity, mention.end)
                 return Attribution(entity, method, verb.group(), confidence)
@@ -360,7 +360,7 @@ class Attributor:
             s = start + colon.start("source")
             found = self.source(s, start + colon.end("source"), "last")
             if found:
-                return Attribution(found[0], "colon", ":", 0.85 - found[1])
+                return Attribution(found[0], "colon", ":", 0.8 - found[1])
         return None
 
     def _role_before(self, start: int, end: int) -> Entity | None:
@@ -378,7 +378,7 @@ class Attributor:
         if match and len(window) - match.end() < 60:
             found = self.source(start + match.start("source"), start + match.end("source"), "last")
             if found:
-                return Attribution(found[0], "next-sentence", match.group("verb"), 0.75 - found[1])
+                return Attribution(found[0], "next-sentence", match.group("verb"), 0.85 - found[1])
         return None
 
     def sentence_speaker(self, start: int, end: int) -> Attribution | None:
@@ -393,11 +393,11 @@ class Attributor:
         if pronoun:
             entity = self.context.resolve_pronoun(pronoun, [])
             if entity is not None:
-                return Attribution(entity, "previous-sentence", verb.group(), 0.5)
+                return Attribution(entity, "previous-sentence", verb.group(), 0.45)
         mentions = _candidates(find_mentions(self.text, start, region_end))
         if mentions:
             return Attribution(
-                self.entities.add(mentions[-1]), "previous-sentence", verb.group(), 0.6
+                self.entities.add(mentions[-1]), "previous-sentence", verb.group(), 0.55
             )
         return None
 

@@ -85,7 +85,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         sentence_speaker.entity,
                         "same-sentence",
                         sentence_speaker.cue,
-                        sentence_speaker.confidence - 0.05,
+                        min(0.7, sentence_speaker.confidence),
                     )
                 if found is None:
                     found = _around(
@@ -106,7 +106,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         previous_paragraph_speaker.entity,
                         "continuation",
                         previous_paragraph_speaker.cue,
-                        0.7,
+                        0.8,
                     )
                 previous_end = quote.outer[1]
                 claims.append(_quote_claim(text, quote, found, attributor.last_description))
@@ -146,14 +146,14 @@ def _around(
         if found is not None:
             return found
     if paragraph_speaker is not None:
-        return Attribution(paragraph_speaker.entity, "continuation", paragraph_speaker.cue, 0.7)
+        return Attribution(paragraph_speaker.entity, "continuation", paragraph_speaker.cue, 0.8)
     if index > 0:
         found = attributor.sentence_speaker(*sents[index - 1])
         if found is not None:
             return found
     if index == 0 and previous_paragraph_speaker is not None:
         return Attribution(
-            previous_paragraph_speaker.entity, "continuation", previous_paragraph_speaker.cue, 0.6
+            previous_paragraph_speaker.entity, "continuation", previous_paragraph_speaker.cue, 0.7
         )
     return None
 
