@@ -32,7 +32,7 @@ class ClaimFilter(django_filters.FilterSet):
     date = django_filters.DateFromToRangeFilter(
         field_name="article__published",
         label="Article published between",
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
     )
 
     class Meta:
