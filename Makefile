@@ -37,13 +37,14 @@ test: $(VENV)/.dev e2e-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Browser tests drive Debian's Chromium; install it when we can (root), else the tests
-# skip with a message naming the missing browser.
+# Browser tests drive Debian's Chromium and PDF exports need Pango (WeasyPrint); install them
+# when we can (root), else the browser tests skip with a message naming the missing browser.
 e2e-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
+	@if ! command -v chromium >/dev/null 2>&1 || ! ldconfig -p | grep -q libpangoft2-1.0; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium not found and not root: browser tests will be skipped"; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      chromium libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; \
+	  else echo "chromium or Pango not found and not root: browser tests will be skipped"; fi; \
 	fi
 
 ## serve: production-style serving with gunicorn + whitenoise (needs DATABASE_URL, SECRET_KEY)
