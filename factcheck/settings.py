@@ -97,8 +97,9 @@ WSGI_APPLICATION = "factcheck.wsgi.application"
 # SQLite in the project folder by default, so a fresh checkout runs with no set-up;
 # DATABASE_URL=postgres://... switches to PostgreSQL, the production database.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    # an empty DATABASE_URL means "not set", as it does in most shells' env files
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )

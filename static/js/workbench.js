@@ -30,7 +30,7 @@
     document.querySelectorAll(".seg.selected").forEach(function (el) { el.classList.remove("selected"); });
     document.querySelectorAll('.seg[data-claim="' + item.dataset.claim + '"]').forEach(function (el) { el.classList.add("selected"); });
     if (window.htmx) {
-      window.htmx.ajax("GET", link.getAttribute("hx-get"), { target: "#panel", swap: "innerHTML" });
+      window.htmx.ajax("GET", link.dataset.panel, { target: "#panel", swap: "innerHTML" });
     } else {
       window.location = link.href;
     }
@@ -67,7 +67,12 @@
       });
     }
     document.querySelectorAll(".claim-item a").forEach(function (link) {
-      link.addEventListener("click", function () { select(link.closest(".claim-item")); });
+      // one request per selection: the link's href is the no-JavaScript fallback
+      link.addEventListener("click", function (event) {
+        if (!window.htmx) { return; }
+        event.preventDefault();
+        select(link.closest(".claim-item"));
+      });
     });
   });
 
