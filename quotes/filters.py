@@ -2,42 +2,106 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, QuerySet
 
 from quotes.models import Article, Claim, Evidence, Rating, Speaker, Verdict
 from quotes.search import search_claims
 
+ANY = "Any"
+
+
+class AnyBooleanWidget(django_filters.widgets.BooleanWidget):
+    """Yes / No / Any (django-filter says "Unknown" for the empty choice)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("", ANY), ("true", "Yes"), ("false", "No")]
+
 
 class ClaimFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Text", method="filter_text")
-    article = django_filters.ModelChoiceFilter(queryset=Article.objects.order_by("-created"))
-    speaker = django_filters.ModelChoiceFilter(queryset=Speaker.objects.all())
-    kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices)
-    has_evidence = django_filters.BooleanFilter(label="Has evidence", method="filter_has_evidence")
+    q = django_filters.CharFilter(
+        label="Words in the claim",
+        method="filter_text",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
+    article = django_filters.ModelChoiceFilter(
+        queryset=Article.objects.order_by("-created"),
+        empty_label=ANY,
+        help_text="Choose it from the article's page.",
+    )
+    speaker = django_filters.ModelChoiceFilter(
+        queryset=Speaker.objects.all(),
+        empty_label=ANY,
+        help_text="Choose it from the speaker's page.",
+    )
+    kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, empty_label=ANY)
+    has_evidence = django_filters.BooleanFilter(
+        label="Has evidence", method="filter_has_evidence", widget=AnyBooleanWidget
+    )
     stance = django_filters.ChoiceFilter(
-        label="Evidence stance", choices=Evidence.Stance.choices, method="filter_stance"
+        label="Evidence stance",
+        choices=Evidence.Stance.choices,
+        method="filter_stance",
+        empty_label=ANY,
     )
     rating = django_filters.ModelChoiceFilter(
-        field_name="verdict__rating", queryset=Rating.objects.all(), to_field_name="slug"
+        field_name="verdict__rating",
+        label="Verdict rating",
+        queryset=Rating.objects.all(),
+        to_field_name="slug",
+        empty_label=ANY,
     )
     status = django_filters.ChoiceFilter(
-        field_name="verdict__status", label="Verdict status", choices=Verdict.Status.choices
+        field_name="verdict__status",
+        label="Verdict status",
+        choices=Verdict.Status.choices,
+        empty_label=ANY,
     )
     reviewer = django_filters.ModelChoiceFilter(
         field_name="verdict__reviewer",
+        label="Verdict by",
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        empty_label=ANY,
     )
-    date = django_filters.DateFromToRangeFilter(
+    # Two filters rather than one range widget, so that each date input has its own label.
+    date_after = django_filters.DateFilter(
         field_name="article__published",
-        label="Article published between",
-        widget=django_filters.widgets.DateRangeWidget(attrs={"type": "date"}),
+        lookup_expr="gte",
+        label="Article published from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_before = django_filters.DateFilter(
+        field_name="article__published",
+        lookup_expr="lte",
+        label="Article published until",
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
         model = Claim
         fields = ["q", "article", "speaker", "kind"]
+
+    # Articles and speakers run to tens of thousands: their <select>s offer only the chosen
+    # one (set from an article's or a speaker's page) so the page stays small and fast.
+    # Validation still checks any id against the whole table.
+    SELECTED_ONLY = ("article", "speaker")
+
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        if not getattr(form, "_selected_only", False):
+            for name in self.SELECTED_ONLY:
+                field = form.fields[name]
+                value = str(self.data.get(name, "")) if self.data else ""
+                chosen = field.queryset.filter(pk=value) if value.isdigit() else []
+                field.widget.choices = [("", ANY)] + [(obj.pk, str(obj)) for obj in chosen]
+            form._selected_only = True  # type: ignore[attr-defined]
+        return form
 
     def filter_text(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         return search_claims(queryset, value)
