@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from quotes.models import Claim
+from quotes.models import Claim, Verdict
 
 
 @dataclass(frozen=True)
@@ -14,6 +14,40 @@ class Segment:
     text: str
     statement: Claim | None
     quote: Claim | None
+    # Shown by CSS before/after the text (pseudo-elements, so selections never include them):
+    # who said a quote, where it opens; the verdict of every claim that ends here.
+    speaker_label: str = ""
+    verdict_label: str = ""
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+    @property
+    def claim(self) -> Claim | None:
+        """The claim a click on this piece opens: the quote if any, else the statement."""
+        return self.quote or self.statement
+
+    @property
+    def rated(self) -> Claim | None:
+        """The claim whose verdict colours this piece: the quote if rated, else the statement."""
+        for claim in (self.quote, self.statement):
+            if claim is not None and _verdict(claim) is not None:
+                return claim
+        return None
+
+
+def _verdict(claim: Claim) -> Verdict | None:
+    return getattr(claim, "verdict", None)
+
+
+def _label(claim: Claim) -> str:
+    verdict = _verdict(claim)
+    if verdict is None:
+        return ""
+    if verdict.is_published:
+        return verdict.rating.label
+    return f"{verdict.rating.label} ({verdict.get_status_display().lower()})"
 
 
 def segments(body: str, claims: Iterable[Claim]) -> list[Segment]:
@@ -21,6 +55,7 @@ def segments(body: str, claims: Iterable[Claim]) -> list[Segment]:
 
     Claims of one kind do not overlap (the pipeline and create_claim ensure it), so a
     piece is covered by at most one statement and one quote. Offsets are code points.
+    Pass claims with `speaker` and `verdict__rating` selected: this makes no queries.
     """
     claims = list(claims)
     cuts = {0, len(body)}
@@ -42,5 +77,18 @@ def segments(body: str, claims: Iterable[Claim]) -> list[Segment]:
             statements[si] if si < len(statements) and statements[si].start <= start else None
         )
         quote = quotes[qi] if qi < len(quotes) and quotes[qi].start <= start else None
-        result.append(Segment(start, body[start:end], statement, quote))
+        speaker_label = ""
+        if quote is not None and quote.start == start:
+            speaker_label = str(quote.speaker) if quote.speaker_id else "speaker unknown"
+        verdicts = [_label(c) for c in (quote, statement) if c is not None and c.end == end]
+        result.append(
+            Segment(
+                start,
+                body[start:end],
+                statement,
+                quote,
+                speaker_label=speaker_label,
+                verdict_label=" · ".join(v for v in verdicts if v),
+            )
+        )
     return result

@@ -9,9 +9,16 @@ checks); on SQLite a plain case-insensitive match is good enough for a laptop.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
-from django.db import connection
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramSimilarity,
+)
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 
 from quotes.models import Claim
@@ -25,17 +32,33 @@ def is_postgres() -> bool:
 
 
 def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
-    """Claims whose text matches the words of `q` (web-search syntax on PostgreSQL)."""
+    """Claims whose text matches the words of `q`, best matches first on PostgreSQL.
+
+    PostgreSQL: English full-text search with web-search syntax ("quoted phrases",
+    -excluded, or), matched with `@@` on the expression of the GIN index
+    `claim_exact_fts_idx` and ordered by `ts_rank`. We filter on the match, never on
+    rank > 0, since non-matching rows can get a tiny positive rank.
+    SQLite: every word (up to ten) must occur in the text, case-insensitively, and a
+    -word must not; the incoming order is kept.
+    """
     q = q.strip()
     if not q:
         return claims
     if is_postgres():
-        return claims.annotate(search=SearchVector("exact", config="english")).filter(
-            search=SearchQuery(q, config="english", search_type="websearch")
+        vector = SearchVector("exact", config="english")
+        query = SearchQuery(q, config="english", search_type="websearch")
+        return (
+            claims.annotate(search=vector, rank=SearchRank(vector, query))
+            .filter(search=query)
+            .order_by("-rank", *(claims.query.order_by or ["pk"]))
         )
     condition = Q()
     for word in q.split()[:10]:
-        condition &= Q(exact__icontains=word.strip('"'))
+        word = word.strip('"')
+        if word.startswith("-") and len(word) > 1:
+            condition &= ~Q(exact__icontains=word[1:])
+        elif word and word.lower() != "or":
+            condition &= Q(exact__icontains=word)
     return claims.filter(condition)
 
 
@@ -45,13 +68,14 @@ def similar_claims(claim: Claim, limit: int = 5) -> list[Claim]:
         "article", "speaker", "verdict__rating"
     )
     if is_postgres():
-        from django.contrib.postgres.search import TrigramSimilarity
-
-        return list(
-            others.filter(exact__trigram_similar=claim.exact)
-            .annotate(similarity=TrigramSimilarity("exact", claim.exact))
-            .order_by("-similarity", "pk")[:limit]
-        )
+        with prefer_trigram_index():
+            scores = dict(nearest_on_postgres(claim, limit))
+        found = others.in_bulk(list(scores))
+        result = []
+        for pk, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
+            found[pk].similarity = score  # type: ignore[attr-defined]
+            result.append(found[pk])
+        return result
     words = sorted({w.lower() for w in _WORD.findall(claim.exact)}, key=len, reverse=True)[:3]
     if not words:
         return []
@@ -69,3 +93,40 @@ def similar_claims(claim: Claim, limit: int = 5) -> list[Claim]:
             scored.append((score, other.pk, other))
     scored.sort(key=lambda item: (-item[0], item[1]))
     return [other for _, _, other in scored[:limit]]
+
+
+def nearest_on_postgres(claim: Claim, limit: int) -> QuerySet[Claim, tuple[int, float]]:
+    """(pk, similarity) of the claims in other articles most like `claim`, via pg_trgm."""
+    return (
+        Claim.objects.exclude(article_id=claim.article_id)
+        .filter(exact__trigram_similar=claim.exact)
+        .annotate(similarity=TrigramSimilarity("exact", claim.exact))
+        .order_by("-similarity", "pk")
+        .values_list("pk", "similarity")[:limit]
+    )
+
+
+@contextmanager
+def prefer_trigram_index() -> Iterator[None]:
+    """Make the planner use claim_exact_trgm_idx for `%`, for one transaction.
+
+    It prices `%` (similarity_op) as cheap and prefers to read the whole table, computing
+    similarity row by row: 250 ms at 13k claims, against 35 ms through the GIN index.
+    The settings are local to the transaction, and put back on the way out in case this
+    runs inside a larger one.
+    """
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
+        )
+        before = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        try:
+            yield
+        finally:
+            cursor.execute(
+                "SELECT set_config('enable_seqscan', %s, true),"
+                " set_config('enable_indexscan', %s, true)",
+                before,
+            )

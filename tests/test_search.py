@@ -6,13 +6,18 @@ import pytest
 from django.db import connection
 
 from quotes.models import Claim
-from quotes.search import search_claims, similar_claims
+from quotes.search import (
+    nearest_on_postgres,
+    prefer_trigram_index,
+    search_claims,
+    similar_claims,
+)
 from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
 
 postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="GIN indexes exist on PostgreSQL only"
+    connection.vendor != "postgresql", reason="PostgreSQL only: GIN indexes, ranking"
 )
 
 
@@ -25,6 +30,28 @@ def test_search_finds_claims_by_their_words() -> None:
     claim("Unemployment fell in May")
     assert list(search_claims(Claim.objects.all(), "terror regime")) == [hit]
     assert search_claims(Claim.objects.all(), "   ").count() == 2
+
+
+def test_search_excludes_minus_words_and_ignores_case() -> None:
+    hit = claim("Inflation FELL in March")
+    claim("Inflation rose in March")
+    assert list(search_claims(Claim.objects.all(), "inflation -rose")) == [hit]
+
+
+def test_search_keeps_other_filters() -> None:
+    first = claim("The regime sponsors terror across the region")
+    claim("Terror in the region, the regime says")
+    only_first = Claim.objects.filter(pk=first.pk)
+    assert list(search_claims(only_first, "terror")) == [first]
+
+
+@postgres_only
+def test_best_matches_come_first_on_postgres() -> None:
+    weak = claim("Prices rose in May, and the budget was cut")
+    strong = claim("Prices rose, prices rose again: prices are up")
+    assert list(search_claims(Claim.objects.order_by("pk"), "prices")) == [strong, weak]
+    # web-search syntax: a quoted phrase
+    assert list(search_claims(Claim.objects.all(), '"budget was cut"')) == [weak]
 
 
 def test_similar_claims_come_from_other_articles_most_similar_first() -> None:
@@ -54,13 +81,24 @@ def test_full_text_search_uses_the_gin_index() -> None:
 
 @postgres_only
 def test_similar_claims_use_the_trigram_index() -> None:
-    from django.contrib.postgres.search import TrigramSimilarity
-
     first = claim("The regime sponsors terror across the region")
-    query = (
-        Claim.objects.exclude(article_id=first.article_id)
-        .filter(exact__trigram_similar=first.exact)
-        .annotate(similarity=TrigramSimilarity("exact", first.exact))
-        .order_by("-similarity", "pk")[:5]
-    )
-    assert "claim_exact_trgm_idx" in plan(query)
+    with prefer_trigram_index():
+        assert "claim_exact_trgm_idx" in nearest_on_postgres(first, 5).explain()
+
+
+def index_names() -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'quotes_claim'")
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'quotes_claim'")
+        return {row[0] for row in cursor.fetchall()}
+
+
+def test_migration_0003_adds_the_gin_indexes_on_postgres_only() -> None:
+    names = index_names()
+    wanted = {"claim_exact_fts_idx", "claim_exact_trgm_idx"}
+    if connection.vendor == "postgresql":
+        assert wanted <= names
+    else:
+        assert not wanted & names
