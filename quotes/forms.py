@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from quotes.models import Claim, Evidence, Rating, Source, Speaker, SpeakerAlias, Verdict
 from quotes.services import ArticleRejected, check_body, decode_upload
@@ -85,6 +86,10 @@ class ArticleImportForm(forms.Form):
         elif not text.strip():
             self.add_error("text", "Paste the article text or upload a file.")
             return data
+        # Browsers send a textarea's line breaks as CRLF, and the HTML parser turns CRLF
+        # back into LF when the page is shown: store LF, so that the offsets a browser
+        # selection gives (counted on the page) are offsets into the stored body.
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         try:
             data["body"] = check_body(text)
         except ArticleRejected as exc:
@@ -98,24 +103,53 @@ class VersionedForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
+def find_speaker(name: str) -> Speaker | None:
+    """The speaker with this name or alias (compared after normalisation), if any."""
+    key = normalize_name(name)
+    if not key:
+        return None
+    speaker = Speaker.objects.filter(normalized_name=key).first()
+    if speaker is None:
+        alias = SpeakerAlias.objects.filter(normalized=key).select_related("speaker").first()
+        speaker = alias.speaker if alias else None
+    return speaker
+
+
 class SpeakerForm(VersionedForm):
     speaker_name = forms.CharField(
-        label="Speaker",
+        label="Who said it",
         max_length=200,
         required=False,
         widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),
-        help_text="A name or alias; empty removes the speaker.",
+        help_text="A name or alias from the registry; empty removes the speaker.",
     )
     create = forms.BooleanField(
         label="Create a new speaker with this name if none matches", required=False
     )
-    kind = forms.ChoiceField(choices=Speaker.Kind.choices, initial="person", required=False)
-    alias_of = forms.ModelChoiceField(
-        queryset=Speaker.objects.all(),
-        required=False,
-        label="…or add it as an alias of",
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    kind = forms.ChoiceField(
+        label="Kind of new speaker", choices=Speaker.Kind.choices, initial="person", required=False
     )
+    alias_of = forms.CharField(
+        label="…or add the name as an alias of",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "speaker-names", "autocomplete": "off"}),
+        help_text="An existing speaker's name, e.g. the full name for a nickname.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("speaker_name", "alias_of"):
+            self.fields[name].widget.attrs["data-autocomplete"] = reverse("quotes:speaker_search")
+
+    def clean_alias_of(self) -> Speaker | None:
+        name = self.cleaned_data["alias_of"].strip()
+        if not name:
+            return None
+        speaker = find_speaker(name)
+        if speaker is None:
+            raise ValidationError(f"No speaker is called “{name}”.")
+        return speaker
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -123,14 +157,10 @@ class SpeakerForm(VersionedForm):
         data["speaker"] = None
         if not name:
             return data
-        key = normalize_name(name)
-        if not key:
+        if not normalize_name(name):
             self.add_error("speaker_name", "Enter a name with letters in it.")
             return data
-        speaker = Speaker.objects.filter(normalized_name=key).first()
-        if speaker is None:
-            alias = SpeakerAlias.objects.filter(normalized=key).select_related("speaker").first()
-            speaker = alias.speaker if alias else None
+        speaker = find_speaker(name)
         if speaker is None and data.get("alias_of") is not None:
             data["new_alias"] = name
             speaker = data["alias_of"]
@@ -150,11 +180,11 @@ class KindForm(VersionedForm):
     kind = forms.ChoiceField(choices=Claim.Kind.choices)
 
 
-class SplitForm(forms.Form):
+class SplitForm(VersionedForm):
     at = forms.IntegerField(
         label="Split after character",
         min_value=1,
-        help_text="Position inside the claim's text (select text in the article to fill it).",
+        help_text="Position inside the claim's text (click inside the claim to fill it).",
     )
 
 
@@ -227,5 +257,11 @@ class VerdictForm(forms.Form):
 
 
 class PublishForm(forms.Form):
-    action = forms.ChoiceField(choices=[("publish", "Publish"), ("send_back", "Send back")])
+    action = forms.ChoiceField(
+        choices=[
+            ("publish", "Publish"),
+            ("send_back", "Send back to the fact-checker"),
+            ("unpublish", "Unpublish"),
+        ]
+    )
     version = forms.IntegerField(min_value=1)

@@ -21,4 +21,5 @@ urlpatterns = [
     path("speakers/", views.speaker_list, name="speakers"),
     path("speakers/search", views.speaker_search, name="speaker_search"),
     path("speakers/<int:pk>/", views.speaker_detail, name="speaker"),
+    path("ratings.css", views.ratings_css, name="ratings_css"),
 ]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
 from quotes import services
@@ -25,6 +27,7 @@ from quotes.forms import (
     SpeakerForm,
     SplitForm,
     VerdictForm,
+    VersionedForm,
 )
 from quotes.highlight import segments
 from quotes.models import Article, Claim, Rating, Speaker, SpeakerAlias, StaleEdit, Verdict
@@ -32,32 +35,43 @@ from quotes.search import similar_claims
 from quotes.text import normalize_name
 
 CLAIMS_PER_PAGE = 50
+_CSS_SAFE_SLUG = re.compile(r"[A-Za-z0-9_-]+")
+_CSS_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def _page(request: HttpRequest, items: Any, per_page: int = CLAIMS_PER_PAGE) -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, items: Any, per_page: int | None = None) -> Any:
+    return Paginator(items, per_page or CLAIMS_PER_PAGE).get_page(request.GET.get("page"))
 
 
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    quotes = Q(claims__kind=Claim.Kind.QUOTE)
-    articles = Article.objects.order_by("-created", "-pk").annotate(
-        n_claims=Count("claims", distinct=True),
-        n_quotes=Count("claims", filter=quotes, distinct=True),
-        n_attributed=Count(
-            "claims", filter=quotes & Q(claims__speaker__isnull=False), distinct=True
-        ),
-        n_confirmed=Count("claims", filter=Q(claims__speaker_confirmed=True), distinct=True),
-        n_evidence=Count("claims", filter=Q(claims__evidence__isnull=False), distinct=True),
-        n_verdicts=Count("claims__verdict", distinct=True),
-        n_published=Count(
-            "claims__verdict",
-            filter=Q(claims__verdict__status=Verdict.Status.PUBLISHED),
-            distinct=True,
-        ),
+    # Paginate the bare ids first, then count claims for that page's articles only: the
+    # annotations join every claim, evidence and verdict of the articles they run on.
+    page = _page(
+        request, Article.objects.order_by("-created", "-pk").values_list("pk", flat=True), 25
     )
-    return render(request, "quotes/dashboard.html", {"page": _page(request, articles, 25)})
+    quotes = Q(claims__kind=Claim.Kind.QUOTE)
+    articles = (
+        Article.objects.filter(pk__in=list(page.object_list))
+        .order_by("-created", "-pk")
+        .annotate(
+            n_claims=Count("claims", distinct=True),
+            n_quotes=Count("claims", filter=quotes, distinct=True),
+            n_attributed=Count(
+                "claims", filter=quotes & Q(claims__speaker__isnull=False), distinct=True
+            ),
+            n_confirmed=Count("claims", filter=Q(claims__speaker_confirmed=True), distinct=True),
+            n_evidence=Count("claims", filter=Q(claims__evidence__isnull=False), distinct=True),
+            n_verdicts=Count("claims__verdict", distinct=True),
+            n_published=Count(
+                "claims__verdict",
+                filter=Q(claims__verdict__status=Verdict.Status.PUBLISHED),
+                distinct=True,
+            ),
+        )
+    )
+    return render(request, "quotes/dashboard.html", {"page": page, "articles": articles})
 
 
 @login_required
@@ -99,38 +113,57 @@ def article_import(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/import.html", {"form": form, "preview": preview}, status=status)
 
 
-def _workbench_claims(article: Article) -> Any:
-    return article.claims.select_related("speaker", "verdict__rating").order_by("start", "end")
+def _workbench_claims(article: Article) -> list[Claim]:
+    return list(
+        article.claims.select_related("speaker", "verdict__rating").order_by("start", "end", "pk")
+    )
+
+
+def _workbench_context(article: Article, selected: Claim | None) -> dict[str, Any]:
+    claims = _workbench_claims(article)
+    if selected is not None:
+        # the panel's copy, so that the list, the highlights and the panel agree
+        selected = next((c for c in claims if c.pk == selected.pk), selected)
+    return {
+        "article": article,
+        "claims": claims,
+        "segments": segments(article.body, claims),
+        "selected": selected,
+        "on_workbench": True,
+    }
+
+
+def _article_page(
+    request: HttpRequest,
+    article: Article,
+    selected: Claim | None,
+    *,
+    status: int = 200,
+    **forms: Any,
+) -> HttpResponse:
+    context = _workbench_context(article, selected)
+    if context["selected"] is not None:
+        context.update(_panel_context(request, context["selected"], **forms))
+    context["create_form"] = forms.get("create_form") or CreateClaimForm()
+    return render(request, "quotes/article.html", context, status=status)
 
 
 @login_required
 @require_GET
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
-    claims = list(_workbench_claims(article))
     selected = None
     if request.GET.get("claim", "").isdigit():
-        selected = next((c for c in claims if c.pk == int(request.GET["claim"])), None)
-    return render(
-        request,
-        "quotes/article.html",
-        {
-            "article": article,
-            "claims": claims,
-            "segments": segments(article.body, claims),
-            "selected": selected,
-            "panel": _panel_context(request, selected) if selected else None,
-            "create_form": CreateClaimForm(),
-        },
-    )
+        selected = Claim.objects.filter(article=article, pk=int(request.GET["claim"])).first()
+    return _article_page(request, article, selected)
 
 
 def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
     verdict = getattr(claim, "verdict", None)
-    context = {
+    return {
         "claim": claim,
         "verdict": verdict,
-        "evidence": list(claim.evidence.select_related("source", "added_by")),
+        "evidence": list(claim.evidence.select_related("source")),
         "speaker_form": forms.get("speaker_form")
         or SpeakerForm(
             initial={
@@ -140,7 +173,7 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         ),
         "kind_form": forms.get("kind_form")
         or KindForm(initial={"version": claim.version, "kind": claim.kind}),
-        "split_form": forms.get("split_form") or SplitForm(),
+        "split_form": forms.get("split_form") or SplitForm(initial={"version": claim.version}),
         "evidence_form": forms.get("evidence_form") or EvidenceForm(),
         "verdict_form": forms.get("verdict_form")
         or VerdictForm(
@@ -152,14 +185,18 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
             }
         ),
         "can_publish": request.user.has_perm("quotes.publish_verdict"),
-        "ratings": Rating.objects.all(),
     }
-    return context
 
 
 def _claim(pk: int) -> Claim:
     return get_object_or_404(
-        Claim.objects.select_related("article", "speaker", "verdict__rating", "verdict__reviewer"),
+        Claim.objects.select_related(
+            "article",
+            "speaker",
+            "verdict__rating",
+            "verdict__reviewer",
+            "verdict__published_by",
+        ),
         pk=pk,
     )
 
@@ -169,47 +206,75 @@ def _claim(pk: int) -> Claim:
 def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     if request.htmx:
-        return render(request, "quotes/_panel.html", _panel_context(request, claim))
-    return _claim_page(request, claim)
+        context = _panel_context(request, claim)
+        context["on_workbench"] = request.GET.get("workbench") == "1"
+        response = render(request, "quotes/article.html#claim-panel", context)
+    else:
+        response = _claim_page(request, claim)
+    # one URL, two answers: caches must tell the panel from the page
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _claim_page(
     request: HttpRequest, claim: Claim, status: int = 200, **forms: Any
 ) -> HttpResponse:
     body = claim.article.body
-    verdict = getattr(claim, "verdict", None)
-    history = (
-        list(
-            verdict.history.select_related("history_user", "rating").order_by("-history_date")[:50]
-        )
-        if verdict
-        else []
-    )
     context = _panel_context(request, claim, **forms)
     context.update(
         {
             "before": body[max(0, claim.start - 400) : claim.start],
             "after": body[claim.end : claim.end + 400],
-            "history": history,
+            "history": _history(claim),
             "similar": similar_claims(claim),
+            "on_claim_page": True,
         }
     )
     return render(request, "quotes/claim.html", context, status=status)
 
 
+def _history(claim: Claim) -> list[Any]:
+    verdict = getattr(claim, "verdict", None)
+    if verdict is None:
+        return []
+    return list(
+        verdict.history.select_related("history_user", "rating").order_by("-history_date")[:50]
+    )
+
+
 def _answer(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
-    """After an action: the panel in place for htmx, else the claim page (or a redirect)."""
+    """After an action on a claim: answer where the reviewer is.
+
+    htmx gets the panel in place (and, on the workbench, the claim's list entry and the
+    highlighted text out of band, since the speaker, kind or verdict shown there changed);
+    a plain POST gets a redirect, or the page again with the form errors and a 4xx status.
+    """
+    claim = _claim(claim.pk)
+    on_workbench = request.POST.get("workbench") == "1"
     if request.htmx:
-        response = render(request, "quotes/_panel.html", _panel_context(request, claim, **forms))
-        response["HX-Trigger"] = "claimChanged"
-        return response
-    if status != 200:
+        context = _panel_context(request, claim, **forms)
+        if on_workbench:
+            context.update(_workbench_context(claim.article, claim), oob=True)
+            return render(request, "quotes/article.html#panel-update", context, status=status)
+        if request.POST.get("claim_page") == "1":
+            # the claim page shows the verdict's history beside the panel: refresh it too
+            context.update(history=_history(claim), on_claim_page=True, oob=True)
+            return render(request, "quotes/claim.html#panel-update", context, status=status)
+        return render(request, "quotes/article.html#claim-panel", context, status=status)
+    if status >= 400:
+        if on_workbench:
+            return _article_page(request, claim.article, claim, status=status, **forms)
         return _claim_page(request, claim, status=status, **forms)
+    if on_workbench:
+        return redirect(_workbench_url(claim))
     return redirect(claim)
 
 
-def _stale(request: HttpRequest, exc: StaleEdit, what: str) -> None:
-    current = exc.current
+def _workbench_url(claim: Claim) -> str:
+    return f"{claim.article.get_absolute_url()}?claim={claim.pk}#claim-{claim.pk}"
+
+
+def _stale(request: HttpRequest, current: Claim | Verdict, what: str) -> None:
     messages.error(
         request,
         f"Not saved: someone else changed this {what} since you opened it "
@@ -226,31 +291,32 @@ def claim_speaker(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _answer(request, claim, status=400, speaker_form=form)
     data = form.cleaned_data
+    speaker = data["speaker"]
     try:
         with transaction.atomic():
-            speaker = data["speaker"]
             if data.get("new_speaker") is not None:
                 speaker = data["new_speaker"]
                 speaker.full_clean()
                 speaker.save()
             if data.get("new_alias"):
                 speaker.add_alias(data["new_alias"])
+            if speaker is None or speaker.pk != claim.speaker_id:
+                claim.attribution_method = "manual"
             claim.speaker = speaker
             claim.speaker_confirmed = speaker is not None
-            claim.attribution_method = (
-                claim.attribution_method if speaker == _claim(pk).speaker else "manual"
-            )
             claim.save_checked(data["version"])
     except StaleEdit as exc:
-        _stale(request, exc, "claim")
-        return _answer(request, _claim(pk), status=409)
-    except ValidationError as exc:
-        form.add_error("speaker_name", exc)
+        _stale(request, exc.current, "claim")
+        return _answer(request, claim, status=409)
+    except (ValidationError, IntegrityError) as exc:
+        # IntegrityError: another reviewer created a speaker of that name a moment ago
+        errors = exc.messages if isinstance(exc, ValidationError) else ["That name was just taken."]
+        form.add_error("speaker_name", errors)
         return _answer(request, claim, status=400, speaker_form=form)
     messages.success(
         request, f"Speaker confirmed: {speaker}." if speaker else "Speaker removed from the claim."
     )
-    return _answer(request, _claim(pk))
+    return _answer(request, claim)
 
 
 @login_required
@@ -273,10 +339,10 @@ def claim_kind(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         claim.save_checked(form.cleaned_data["version"])
     except StaleEdit as exc:
-        _stale(request, exc, "claim")
-        return _answer(request, _claim(pk), status=409)
+        _stale(request, exc.current, "claim")
+        return _answer(request, claim, status=409)
     messages.success(request, f"Kind changed to {claim.get_kind_display().lower()}.")
-    return _answer(request, _claim(pk))
+    return _answer(request, claim)
 
 
 @login_required
@@ -284,21 +350,36 @@ def claim_kind(request: HttpRequest, pk: int) -> HttpResponse:
 def claim_split(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     form = SplitForm(request.POST)
-    if form.is_valid():
-        try:
-            first, second = services.split_claim(claim, claim.start + form.cleaned_data["at"])
-        except ValidationError as exc:
-            form.add_error("at", exc)
-        else:
-            messages.success(request, "Claim split in two.")
-            return _after_reshape(request, first)
-    return _answer(request, claim, status=400, split_form=form)
+    if not form.is_valid():
+        return _answer(request, claim, status=400, split_form=form)
+    if form.cleaned_data["version"] != claim.version:
+        _stale(request, claim, "claim")
+        return _answer(request, claim, status=409)
+    # `at` counts code points into the claim's text, the way the panel shows it
+    at = form.cleaned_data["at"]
+    if at >= claim.end - claim.start:
+        form.add_error("at", f"Choose a point between 1 and {claim.end - claim.start - 1}.")
+        return _answer(request, claim, status=400, split_form=form)
+    try:
+        first, _second = services.split_claim(claim, claim.start + at)
+    except ValidationError as exc:
+        form.add_error("at", exc)
+        return _answer(request, claim, status=400, split_form=form)
+    messages.success(request, "Claim split in two.")
+    return _after_reshape(request, first)
 
 
 @login_required
 @require_POST
 def claim_merge(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The request was incomplete: reload the page and try again.")
+        return _answer(request, claim, status=400)
+    if form.cleaned_data["version"] != claim.version:
+        _stale(request, claim, "claim")
+        return _answer(request, claim, status=409)
     try:
         merged = services.merge_with_next(claim)
     except ValidationError as exc:
@@ -310,12 +391,13 @@ def claim_merge(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _after_reshape(request: HttpRequest, claim: Claim) -> HttpResponse:
     """Splits, merges and new claims change the article's highlights: reload the workbench."""
-    url = f"{claim.article.get_absolute_url()}?claim={claim.pk}#claim-{claim.pk}"
     if request.htmx:
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        # no #fragment: a URL that differs from the current one only by its fragment would
+        # scroll instead of loading (workbench.js scrolls to the open claim itself)
+        response["HX-Redirect"] = _workbench_url(claim).split("#")[0]
         return response
-    return redirect(url)
+    return redirect(_workbench_url(claim))
 
 
 @login_required
@@ -337,12 +419,14 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"New claim: “{claim}”.")
             return _after_reshape(request, claim)
     for error in form.errors.get("__all__", []) + [
-        f"{name}: {' '.join(errs)}" for name, errs in form.errors.items() if name != "__all__"
+        f"{form.fields[name].label or name.capitalize()}: {' '.join(errs)}"
+        for name, errs in form.errors.items()
+        if name != "__all__"
     ]:
         messages.error(request, error)
     if request.htmx:
-        return render(request, "quotes/_messages.html", status=200)
-    return redirect(article)
+        return render(request, "quotes/_messages.html", status=400)
+    return _article_page(request, article, None, status=400, create_form=form)
 
 
 @login_required
@@ -355,7 +439,7 @@ def claim_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     with transaction.atomic():
         evidence = form.save(claim, request.user)
     messages.success(request, f"Source attached ({evidence.get_stance_display().lower()}).")
-    return _answer(request, _claim(pk))
+    return _answer(request, claim)
 
 
 @login_required
@@ -367,11 +451,18 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         return _answer(request, claim, status=400, verdict_form=form)
     data = form.cleaned_data
     verdict = getattr(claim, "verdict", None)
+    current_version = verdict.version if verdict else 0
+    if data["version"] != current_version:
+        _stale(request, verdict or claim, "verdict" if verdict else "claim")
+        return _answer(request, claim, status=409)
+    if verdict is not None and verdict.is_published:
+        form.add_error(
+            None, "This verdict is published: an editor must unpublish it before it can change."
+        )
+        return _answer(request, claim, status=400, verdict_form=form)
     try:
         with transaction.atomic():
             if verdict is None:
-                if data["version"] != 0:
-                    raise StaleEdit(claim)
                 Verdict.objects.create(
                     claim=claim,
                     rating=data["rating"],
@@ -380,41 +471,59 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
                     reviewer=request.user,
                 )
             else:
-                if verdict.is_published and not request.user.has_perm("quotes.publish_verdict"):
-                    raise PermissionDenied("Only editors can change a published verdict.")
                 verdict.rating = data["rating"]
                 verdict.rationale = data["rationale"]
                 verdict.status = data["status"]
                 verdict.reviewer = verdict.reviewer or request.user
                 verdict.save_checked(data["version"])
     except StaleEdit as exc:
-        _stale(request, exc, "verdict")
-        return _answer(request, _claim(pk), status=409)
-    messages.success(request, "Verdict saved.")
-    return _answer(request, _claim(pk))
+        _stale(request, exc.current, "verdict")
+        return _answer(request, claim, status=409)
+    except IntegrityError:
+        # another reviewer created the claim's verdict between our read and our write
+        _stale(request, _claim(pk).verdict, "verdict")
+        return _answer(request, claim, status=409)
+    status = "saved as a draft" if data["status"] == Verdict.Status.DRAFT else "sent for review"
+    messages.success(request, f"Verdict {status}.")
+    return _answer(request, claim)
 
 
 @login_required
 @require_POST
 def verdict_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
-    verdict = getattr(claim, "verdict", None)
     if not request.user.has_perm("quotes.publish_verdict"):
         raise PermissionDenied("Only editors can publish verdicts.")
+    claim = _claim(pk)
+    verdict = getattr(claim, "verdict", None)
     form = PublishForm(request.POST)
     if verdict is None or not form.is_valid():
         messages.error(request, "There is no verdict to publish, or the request was incomplete.")
         return _answer(request, claim, status=400)
     if form.cleaned_data["version"] != verdict.version:
-        _stale(request, StaleEdit(verdict), "verdict")
+        _stale(request, verdict, "verdict")
         return _answer(request, claim, status=409)
-    if form.cleaned_data["action"] == "publish":
+    action = form.cleaned_data["action"]
+    if action == "publish" and not verdict.is_published:
         verdict.publish(by=request.user)
         messages.success(request, "Verdict published: it is now on its public page and in exports.")
-    else:
+    elif action == "unpublish" and verdict.is_published:
         verdict.unpublish(by=request.user)
-        messages.success(request, "Verdict sent back to review.")
-    return _answer(request, _claim(pk))
+        messages.success(request, "Verdict unpublished: it is back in review.")
+    elif action == "send_back" and verdict.status == Verdict.Status.IN_REVIEW:
+        verdict.status = Verdict.Status.DRAFT
+        verdict._change_reason = "Sent back to the fact-checker"  # type: ignore[attr-defined]
+        try:
+            verdict.save_checked(form.cleaned_data["version"])
+        except StaleEdit as exc:
+            _stale(request, exc.current, "verdict")
+            return _answer(request, claim, status=409)
+        messages.success(request, "Verdict sent back to the fact-checker as a draft.")
+    else:
+        messages.error(
+            request, f"A verdict that is {verdict.get_status_display().lower()} cannot be {action}."
+        )
+        return _answer(request, claim, status=400)
+    return _answer(request, claim)
 
 
 @login_required
@@ -432,10 +541,17 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         page = _page(request, filterset.qs)
     query = request.GET.copy()
     query.pop("page", None)
+    more = ("article", "speaker", "has_evidence", "stance", "reviewer", "date_after", "date_before")
     return render(
         request,
         "quotes/claims.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            # the folded "More filters" opens when one of them is set or wrong
+            "more_filters": sum(1 for name in more if request.GET.get(name)),
+        },
         status=status,
     )
 
@@ -497,3 +613,19 @@ def speaker_search(request: HttpRequest) -> JsonResponse:
     results = [{"value": n, "label": n} for n in names]
     results += [{"value": a, "label": f"{a} → {n}"} for a, n in aliases]
     return JsonResponse({"results": results})
+
+
+@login_required
+@require_GET
+def ratings_css(request: HttpRequest) -> HttpResponse:
+    """Each rating's colour as a CSS variable: editors set colours in the admin, and the
+    CSP allows no inline styles, so the workbench loads them as a stylesheet."""
+    rules = [
+        f".rating-{slug} {{ --verdict: {colour}; }}"
+        for slug, colour in Rating.objects.values_list("slug", "colour")
+        # slugs and colours are validated by the model; skip anything else all the same
+        if _CSS_SAFE_SLUG.fullmatch(slug) and _CSS_COLOUR.fullmatch(colour)
+    ]
+    response = HttpResponse("\n".join(rules) + "\n", content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"
+    return response

@@ -29,3 +29,12 @@ def editor_client(editor: User) -> Client:
     client = Client()
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def seed_article(db: None) -> object:
+    """The demo article, imported through the text pipeline (22 claims, 7 quotes)."""
+    from quotes import services
+    from tests.workbench import SEED
+
+    return services.ingest_article(body=SEED.read_text(encoding="utf-8"), title="Seed")

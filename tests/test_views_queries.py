@@ -1,0 +1,113 @@
+"""No page's query count grows with the number of claims: each is measured at two sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from quotes.models import Article, Claim
+from tests.factories import rating
+from tests.workbench import article_with_claims
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def latest() -> tuple[Article, Claim]:
+    article = Article.objects.order_by("-pk").first()
+    assert article is not None
+    claim = article.claims.order_by("start").first()
+    assert claim is not None
+    return article, claim
+
+
+PAGES: dict[str, Callable[[], str]] = {
+    "dashboard": lambda: reverse("quotes:dashboard"),
+    "import": lambda: reverse("quotes:import"),
+    "claims": lambda: reverse("quotes:claims"),
+    "claims_filtered": lambda: (
+        reverse("quotes:claims")
+        + "?q=Word&kind=quote&has_evidence=true&stance=disputes&status=draft&rating=mostly-false"
+    ),
+    "article": lambda: latest()[0].get_absolute_url(),
+    "article_with_panel": lambda: f"{latest()[0].get_absolute_url()}?claim={latest()[1].pk}",
+    "claim": lambda: latest()[1].get_absolute_url(),
+    "speaker": lambda: latest()[1].speaker.get_absolute_url(),
+    "speakers": lambda: reverse("quotes:speakers"),
+    "speakers_search": lambda: reverse("quotes:speakers") + "?q=speaker",
+    "autocomplete": lambda: reverse("quotes:speaker_search") + "?q=speaker",
+    "ratings_css": lambda: reverse("quotes:ratings_css"),
+}
+
+
+def queries(client: Client, method: str, url: str, data: dict | None = None, **extra: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = getattr(client, method)(url, data or {}, **extra)
+    assert response.status_code in (200, 302), (url, response.status_code)
+    return len(captured)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_queries_do_not_grow_with_claims(checker_client: Client, page: str) -> None:
+    # two articles, so that the claim page finds similar claims (in the other one) both times
+    article_with_claims(4)
+    article_with_claims(4)
+    small = queries(checker_client, "get", PAGES[page]())
+    for _ in range(3):
+        article_with_claims(60)
+    assert queries(checker_client, "get", PAGES[page]()) == small
+
+
+def test_htmx_panel_queries_do_not_grow(checker_client: Client) -> None:
+    article_with_claims(4)
+    url = latest()[1].get_absolute_url()
+    small = queries(checker_client, "get", url, {"workbench": "1"}, **HTMX)
+    article_with_claims(80)
+    url = latest()[1].get_absolute_url()
+    assert queries(checker_client, "get", url, {"workbench": "1"}, **HTMX) == small
+
+
+ACTIONS: dict[str, Callable[[Claim], tuple[str, dict]]] = {
+    "speaker": lambda c: (
+        reverse("quotes:claim_speaker", args=[c.pk]),
+        {"version": c.version, "speaker_name": c.speaker.name},
+    ),
+    "kind": lambda c: (
+        reverse("quotes:claim_kind", args=[c.pk]),
+        {"version": c.version, "kind": "statement"},
+    ),
+    "evidence": lambda c: (
+        reverse("quotes:claim_evidence", args=[c.pk]),
+        {"url": f"https://example.org/{c.pk}", "stance": "disputes"},
+    ),
+    "verdict": lambda c: (
+        reverse("quotes:claim_verdict", args=[c.pk]),
+        {
+            "version": c.verdict.version if hasattr(c, "verdict") else 0,
+            "rating": rating("false").pk,
+            "rationale": "Because.",
+            "status": "review",
+        },
+    ),
+}
+
+
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("htmx", [True, False])
+def test_action_queries_do_not_grow_with_claims(
+    checker_client: Client, action: str, htmx: bool
+) -> None:
+    def measure(n: int) -> int:
+        article_with_claims(n)
+        url, data = ACTIONS[action](latest()[1])
+        extra = HTMX if htmx else {}
+        return queries(checker_client, "post", url, {**data, "workbench": "1"}, **extra)
+
+    small = measure(4)
+    assert measure(80) == small

@@ -1,0 +1,58 @@
+"""The speakers list, the speaker page (aliases, claims, verdict record) and autocomplete."""
+
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from django.urls import reverse
+
+from tests.factories import ClaimFactory, SpeakerFactory, VerdictFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_speaker_page_is_a_scorecard(checker_client: Client) -> None:
+    speaker = SpeakerFactory(name="Jane Doe", role="Finance minister")
+    speaker.add_alias("J. Doe")
+    VerdictFactory(claim=ClaimFactory(speaker=speaker), false=True)
+    VerdictFactory(claim=ClaimFactory(speaker=speaker), false=True)
+    VerdictFactory(claim=ClaimFactory(speaker=speaker), true=True)
+    ClaimFactory(speaker=speaker)
+    VerdictFactory(false=True)  # someone else's
+    response = checker_client.get(speaker.get_absolute_url())
+    html = BeautifulSoup(response.content, "html.parser")
+    assert response.status_code == 200
+    assert [t.get_text() for t in html.select(".tag")] == ["J. Doe"]
+    record = {
+        row.select("td")[0].get_text(strip=True): row.select("td")[1].get_text(strip=True)
+        for row in html.select(".scorecard tbody tr")
+    }
+    assert record == {"True": "1", "False": "2"}
+    assert len(html.select(".claim-rows li")) == 4
+    assert "Finance minister" in html.get_text()
+
+
+def test_speakers_list_finds_names_and_aliases(checker_client: Client) -> None:
+    jane = SpeakerFactory(name="Jane Doe")
+    jane.add_alias("The Minister")
+    SpeakerFactory(name="Bob Other")
+    response = checker_client.get(reverse("quotes:speakers"), {"q": "minister"})
+    html = BeautifulSoup(response.content, "html.parser")
+    assert [a.get_text() for a in html.select(".claim-rows a")] == ["Jane Doe"]
+    response = checker_client.get(reverse("quotes:speakers"))
+    assert len(BeautifulSoup(response.content, "html.parser").select(".claim-rows a")) == 2
+
+
+def test_autocomplete_offers_names_and_aliases(checker_client: Client) -> None:
+    jane = SpeakerFactory(name="Jane Doe")
+    jane.add_alias("J. Doe")
+    SpeakerFactory(name="Zoë Núñez")
+    url = reverse("quotes:speaker_search")
+    results = checker_client.get(url, {"q": "doe"}).json()["results"]
+    assert {"value": "Jane Doe", "label": "Jane Doe"} in results
+    assert {"value": "J. Doe", "label": "J. Doe → Jane Doe"} in results
+    # case folds the way the registry compares names
+    assert checker_client.get(url, {"q": "ZOË"}).json()["results"][0]["value"] == "Zoë Núñez"
+    assert checker_client.get(url, {"q": "d"}).json() == {"results": []}
+    assert checker_client.get(url, {"q": "x" * 5000}).status_code == 200
