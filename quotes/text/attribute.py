@@ -57,8 +57,8 @@ _AFTER_SOURCE_FIRST = re.compile(
     re.S,
 )
 _AFTER_APPOSITIVE = re.compile(
-    rf"^[\s,;:—–-]*(?P<source>[^,;:.!?“”\"]{{1,80}}?),[^“”\"]{{1,200}}?,?\s+(?:(?:also|then|later)\s+)?"
-    rf"(?P<verb>{_VERBS})\b",
+    rf"^[\s,;:—–-]*(?P<source>[^,;:.!?“”\"]{{1,80}}?),(?P<appositive>[^“”\"]{{1,200}}?),?\s+"
+    rf"(?:(?:also|then|later)\s+)?(?P<verb>{_VERBS})\b",
     re.S,
 )
 _AFTER_NAME_VERBED = re.compile(
@@ -77,18 +77,25 @@ _ROLE_PHRASE = re.compile(
 _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
 # Periods of titles and initials are not the end of a source phrase: "said Sen. Ted Cruz".
 _DESCRIPTION_START = re.compile(
-    r"\s*\((?P<paren>[^()\n]{1,40})\)|,\s+(?=(?:the|a|an|who|whose|[a-z0-9][\w’'\-]*)\b)|\s+(?=who\b)"
+    r"\s*\((?P<paren>[^()\n]{1,40})\)"
+    # ", the …", ", who …", ", Obama’s deputy …", ", R-Ky.,"
+    r"|,\s+(?=(?:the|a|an|who|whose|[a-z0-9][\w’'\-]*)\b|[A-Z][\w\-]*(?:’s|'s|’|')\s|[DRI]-[A-Z])"
+    r"|\s+(?=who\b)"
 )
 _DESCRIPTION_END = re.compile(rf"[.;!?](?=\s|$)|[“”\"‘\n]|,?\s+(?:{_VERBS}|according)\b")
 _ABBREVIATION_DOT = re.compile(
     r"\b(Sen|Rep|Gov|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|Capt|Maj|Cmdr|"
-    r"Supt|Det|Pres|Sec|Amb|[A-Z])\.(?=\s)"
+    r"Supt|Det|Pres|Sec|Amb|Ft|Mt|Calif|Conn|Tex|Fla|Mass|Ind|Ill|Wis|Mich|Minn|Ariz|Nev|"
+    r"Ore|Wash|Penn|Colo|Ky|Tenn|Ala|Ga|Va|La|Md|Mo|Okla|Neb|Kan|Ark|Miss|Del|Vt|Wyo|"
+    r"[A-Z])\.(?=\s|[A-Z]\.|,)|\b(No)\.(?=\s+\d)"
 )
+# A description that is only its first word ("who", "the") says nothing.
+_EMPTY_DESCRIPTION = re.compile(r"^(?:\S+)?$")
 
 
 def _mask(window: str) -> str:
     """The window with abbreviation periods replaced by a same-length placeholder."""
-    return _ABBREVIATION_DOT.sub("\\1\u2024", window)
+    return _ABBREVIATION_DOT.sub(lambda m: (m.group(1) or m.group(2)) + "\u2024", window)
 
 
 _PERSON_ROLES = frozenset(
@@ -161,7 +168,9 @@ class Attributor:
 
     # -- resolving a source phrase -------------------------------------------------
 
-    def source(self, start: int, end: int, pick: str) -> tuple[Entity, float] | None:
+    def source(
+        self, start: int, end: int, pick: str, possessive_ok: bool = True
+    ) -> tuple[Entity, float] | None:
         """The speaker a source phrase text[start:end] names, with a confidence penalty.
 
         pick: "last" for a noun phrase whose head is its last name ("White House press
@@ -171,11 +180,16 @@ class Attributor:
         if not chunk.strip():
             return None
         mentions = [m for m in find_mentions(self.text, start, end) if not m.modifier]
-        usable = [m for m in mentions if not m.prepositional] or []
-        if usable:
-            mention = usable[-1] if pick == "last" else usable[0]
+        usable = [m for m in mentions if not m.prepositional]
+        # "Trump’s campaign manager Corey Lewandowski": the name, not the possessor; but
+        # "Trump’s campaign said" has only the possessor to offer.
+        owners = [m for m in usable if not m.possessive] or usable
+        if owners and (possessive_ok or owners[0].possessive is False):
+            mention = owners[-1] if pick == "last" else owners[0]
             named = self.entities.add(mention)
             self.describe(named, mention.end)
+            if not self.last_description and _telling_role(mention.role):
+                self.last_description = mention.role
             return named, 0.0
         stripped = chunk.strip(" ,—–-")
         pronoun = _PRONOUN.fullmatch(stripped)
@@ -185,11 +199,13 @@ class Attributor:
         role = _ROLE_PHRASE.match(stripped)
         if role:
             entity = self.entities.by_role(role.group("role"))
+            penalty = 0.15
+            if entity is None:
+                entity, penalty = self._by_role_noun(role.group("role")), 0.3
             if entity is not None:
-                return entity, 0.15
-            entity = self._by_role_noun(role.group("role"))
-            if entity is not None:
-                return entity, 0.3
+                # the reviewer sees the words that pointed to the speaker: "the Florida senator"
+                self.last_description = stripped
+                return entity, penalty
         return None
 
     def describe(self, entity: Entity, at: int) -> None:
@@ -205,10 +221,15 @@ class Attributor:
             return
         window = _mask(self.text[start.end() : start.end() + 220])
         end = _DESCRIPTION_END.search(window)
-        text = window[: end.start() if end else len(window)].replace("\u2024", ".").strip(" ,")
+        raw = window[: end.start() if end else len(window)].replace("\u2024", ".")
+        text = raw.strip(" ,")
         paren = start.group("paren")
         if paren:
-            text = f"({paren}) {text}".strip() if text.startswith(",") else f"({paren})"
+            # "Howard Dean (D), a Clinton supporter": the appositive goes on after the brackets
+            appositive = _DESCRIPTION_START.match(raw) if raw.startswith(",") else None
+            text = f"({paren}), {text}" if appositive and len(text.split()) > 1 else f"({paren})"
+        elif _EMPTY_DESCRIPTION.match(text):
+            return
         if not text or (end is None and len(window) >= 220):
             return
         self.last_description = text
@@ -272,6 +293,20 @@ class Attributor:
         # ” Amy Pope, deputy homeland security adviser, said …
         match = _AFTER_APPOSITIVE.match(window)
         if match:
+            # ” Sanders’s campaign manager, Jeff Weaver, said: the appositive names him
+            found = self.source(
+                start + match.start("source"), start + match.end("source"), "last", False
+            ) or self.source(
+                start + match.start("appositive"), start + match.end("appositive"), "first", False
+            )
+            if found:
+                self.last_description = (
+                    self.last_description
+                    or self.text[
+                        start + match.start("source") : start + match.end("source")
+                    ].strip()
+                )
+                return Attribution(found[0], "after-quote", match.group("verb"), 0.9 - found[1])
             found = self.source(start + match.start("source"), start + match.end("source"), "last")
             if found:
                 self.describe(found[0], start + match.end("source"))
@@ -400,6 +435,12 @@ class Attributor:
                 self.entities.add(mentions[-1]), "previous-sentence", verb.group(), 0.55
             )
         return None
+
+
+def _telling_role(role: str) -> bool:
+    """A title worth showing beside the name: "Senate Minority Leader", not "Sen."."""
+    words = role.split()
+    return len(words) > 1 and not all(w.endswith(".") for w in words)
 
 
 def _tail_pronoun(tail: str) -> str | None:

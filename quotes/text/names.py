@@ -48,6 +48,7 @@ STOP_WORDS = frozenset(
     third last next new meanwhile however moreover furthermore instead indeed perhaps maybe
     according asked said says told added like unlike among between against about above below
     around through throughout toward towards upon within without beyond behind near amid
+    is was are were been do does did has have had should could would must might shall can
     mr mrs ms dr sir madam dear oh well please thanks thank today tomorrow yesterday tonight
     now later earlier source sources read see watch click update editor note photo image
     video related advertisement share comment comments subscribe sign breaking exclusive
@@ -135,7 +136,8 @@ _PREPOSITIONS = frozenset(
 )
 _WORD_BEFORE = re.compile(r"([A-Za-z’'\-]+)\W{0,2}$")
 _WORD_AFTER = re.compile(r"\s*([A-Za-z’'\-]+)")
-_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&./\-]{1,12})\)")
+# "(NCRI)", "(MoD)"; not a party and state "(D-Conn.)" nor a state "(Tex.)"
+_ACRONYM_AFTER = re.compile(r"\s*\((?![DRI]-)([A-Z][a-z&./\-]?[A-Z][A-Za-z&./\-]{0,11})\)")
 _DEMONYM = re.compile(r"(?:ian|ean|ese|ish|ic|i)$")
 _HEADISH = frozenset(
     """
@@ -226,13 +228,11 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and bool(after_word)
             and after_word[:1].islower()
             and text[m_end : m_end + 1] == " "
+            and next_word not in _HEADISH
             and (
+                # "Iranian officials"; but "Nakatani said" and "Brian argued" are names
                 _DEMONYM.search(tokens[0]) is not None
-                or (
-                    next_word not in _HEADISH
-                    and next_word not in _PREPOSITIONS
-                    and not next_word.endswith("ed")
-                )
+                or (next_word not in _PREPOSITIONS and not next_word.endswith("ed"))
             )
         )
         acronym = _ACRONYM_AFTER.match(text, m_end)
