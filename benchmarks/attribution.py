@@ -34,16 +34,28 @@ def calibration(split: str) -> str:
         if record.get("split") != split:
             continue
         text = record["text"]
-        quotes = [c for c in analyze(text).claims if c.kind == "quote" and c.speaker]
+        analysis = analyze(text)
+        speakers = {s.name: s for s in analysis.speakers}
+        # the speaker as the CLI prints it: the name and what the article says of them
+        quotes = [
+            (c, speakers[c.speaker].described(c.speaker_description))
+            for c in analysis.claims
+            if c.kind == "quote" and c.speaker in speakers
+        ]
         for gold in scorer.gold_for(record):
             if not gold["key"]:
                 continue
             span = gold["span"]
-            best = max(quotes, key=lambda c: scorer.overlap((c.start, c.end), span), default=None)
-            if best is None or scorer.overlap((best.start, best.end), span) * 2 < span[1] - span[0]:
+            best = max(
+                quotes, key=lambda q: scorer.overlap((q[0].start, q[0].end), span), default=None
+            )
+            if best is None:
                 continue
-            right = re.search(rf"(?<!\w){re.escape(gold['key'])}(?!\w)", best.speaker.lower())
-            rows.append((best.confidence, bool(right)))
+            claim, said = best
+            if scorer.overlap((claim.start, claim.end), span) * 2 < span[1] - span[0]:
+                continue
+            right = re.search(rf"(?<!\w){re.escape(gold['key'])}(?!\w)", said.lower())
+            rows.append((claim.confidence, bool(right)))
     rows.sort(key=lambda r: r[0])
     errors = sum(1 for _, ok in rows if not ok)
     fifth = rows[: max(1, len(rows) // 5)]

@@ -136,6 +136,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "exact",
         "prefix",
         "suffix",
+        "speaker_text",
         "attribution_method",
         "cue",
         "confidence",
@@ -143,7 +144,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
     )
     fieldsets = (
         (None, {"fields": ("article", "kind", "exact", "speaker", "speaker_confirmed")}),
-        ("Why this speaker was proposed", {"fields": ("attribution_method", "cue", "confidence")}),
+        (
+            "Why this speaker was proposed",
+            {"fields": ("speaker_text", "attribution_method", "cue", "confidence")},
+        ),
         (
             "Anchor",
             {"fields": ("position", "start", "end", "prefix", "suffix"), "classes": ("collapse",)},

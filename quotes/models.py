@@ -198,6 +198,13 @@ class Claim(VersionedModel):
     confidence = models.FloatField(
         null=True, blank=True, help_text="The machine's confidence in the speaker, 0 to 1."
     )
+    speaker_text = models.CharField(
+        "speaker as written",
+        max_length=300,
+        blank=True,
+        help_text="How the article names or describes the speaker at this quote, e.g. "
+        "“a longtime adviser to Trump” for a source it does not name.",
+    )
     speaker_confirmed = models.BooleanField(
         "speaker confirmed", default=False, help_text="A reviewer checked the speaker."
     )

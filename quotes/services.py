@@ -13,7 +13,14 @@ from django.db import transaction
 from django.db.models import Max
 
 from quotes.models import Article, Claim, Speaker, SpeakerAlias
-from quotes.text import Analysis, KnownSpeaker, ProposedSpeaker, analyze, normalize_name
+from quotes.text import (
+    UNNAMED,
+    Analysis,
+    KnownSpeaker,
+    ProposedSpeaker,
+    analyze,
+    normalize_name,
+)
 
 
 class ArticleRejected(ValueError):
@@ -150,10 +157,15 @@ def create_claims(article: Article, analysis: Analysis) -> list[Claim]:
     claims = []
     for position, span in enumerate(analysis.claims, start=1):
         speaker = None
+        speaker_text = ""
         if span.speaker:
             key = normalize_name(span.speaker)
             info = proposed.get(key) or ProposedSpeaker(span.speaker, "person", None, ())
-            speaker = resolver.resolve(info)
+            speaker_text = info.described(span.speaker_description or info.description)
+            # An unnamed source ("a senior official") stays words on the claim: the registry
+            # holds speakers a reviewer can tell apart.
+            if info.kind != UNNAMED:
+                speaker = resolver.resolve(info)
         claim = Claim(
             article=article,
             position=position,
@@ -161,6 +173,7 @@ def create_claims(article: Article, analysis: Analysis) -> list[Claim]:
             end=span.end,
             kind=span.kind,
             speaker=speaker,
+            speaker_text=speaker_text[:300],
             attribution_method=span.method[:40],
             cue=(span.cue or "")[:100],
             confidence=span.confidence if span.speaker else None,

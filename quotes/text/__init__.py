@@ -4,7 +4,7 @@ from quotes.text.anchor import TextQuoteSelector, make_selector, reanchor
 from quotes.text.normalize import normalize_name
 from quotes.text.pipeline import analyze
 from quotes.text.segment import paragraphs, sentences
-from quotes.text.types import Analysis, ClaimSpan, KnownSpeaker, ProposedSpeaker
+from quotes.text.types import UNNAMED, Analysis, ClaimSpan, KnownSpeaker, ProposedSpeaker
 
 __all__ = [
     "Analysis",
@@ -12,6 +12,7 @@ __all__ = [
     "KnownSpeaker",
     "ProposedSpeaker",
     "TextQuoteSelector",
+    "UNNAMED",
     "analyze",
     "make_selector",
     "normalize_name",

@@ -45,7 +45,9 @@ _VERBS = (
     "expressed|expresses|thundered|proclaimed|proclaims|concluded|concludes|opined|reads|read|"
     "wrote|cited|charged|charges|asserted|asserts|contended|contends|maintained|maintains|"
     "explained|speculated|acknowledged|recounted|reiterated|reiterates|insisted|retorted|"
-    "sniped|scoffed|snapped|bragged|chided|tweet|writes|summed|put"
+    "sniped|scoffed|snapped|bragged|chided|tweet|writes|summed|put|remembered|remembers|"
+    "exclaimed|interjected|chimed|reflected|advised|offered|insists|predicted|answered|answers|"
+    "pleaded|demanded|demands|hinted|recounts|explains|joked|quoted|quotes"
 )
 VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _PARTICIPLE = re.compile(r"ing$")
@@ -74,12 +76,31 @@ _CLAUSE_START = re.compile(r"(?:^|[;(]|\b(?:and|but|while|whereas|because|as|aft
 _ROLE_PHRASE = re.compile(
     r"^(?:the|a|an|this|that)\s+(?P<role>(?:[\w’'\-]+\s+){0,3}[\w’'\-]+)$", re.I
 )
+# An unnamed source: "a longtime adviser to Trump", "one Trump campaign source",
+# "a Pentagon readout". The article does not name the speaker, so neither do we.
+_UNNAMED_HEADS = (
+    "officials?|sources?|spokes(?:man|woman|person)|aides?|advis[eo]rs?|strategists?|members?|"
+    "person|people|lawmakers?|donors?|supporters?|staffers?|operatives?|consultants?|"
+    "confidants?|insiders?|diplomats?|officers?|analysts?|experts?|executives?|employees?|"
+    "residents?|voters?|delegates?|activists?|allies|ally|friends?|veterans?|statement|"
+    "reports?|letter|editorial|readout|memo|ad|post|tweet|e-?mail|release|filing|"
+    "document|survey|poll|study|sign|website|account"
+)
+_UNNAMED = re.compile(
+    rf"[\s,;:—–-]*(?P<np>(?i:a|an|one|another|two|three|several|some|many)\s+"
+    rf"(?:[\w’'\-.]+\s+){{0,5}}?(?:{_UNNAMED_HEADS})\b"
+    rf"(?:\s+(?:to|of|for|close\s+to|with|at|in|from|on)\s+(?:both\s+|the\s+)?"
+    rf"[A-Z][\w’'\-.]*(?:\s+(?:of\s+)?[A-Z][\w’'\-.]*)*)?)",
+)
+_ARTICLE_ONLY = re.compile(r"[\s,;:—–-]*(?:(?:the|a|an)\s+)?", re.I)
 _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
 # Periods of titles and initials are not the end of a source phrase: "said Sen. Ted Cruz".
 _DESCRIPTION_START = re.compile(
     r"\s*\((?P<paren>[^()\n]{1,40})\)"
     # ", the …", ", who …", ", Obama’s deputy …", ", R-Ky.,"
-    r"|,\s+(?=(?:the|a|an|who|whose|[a-z0-9][\w’'\-]*)\b|[A-Z][\w\-]*(?:’s|'s|’|')\s|[DRI]-[A-Z])"
+    r"|,\s+(?=(?:the|a|an|who|whose|[a-z0-9][\w’'\-]*)\b|[A-Z][\w\-]*(?:’s|'s|’|')\s|[DRI]-[A-Z]"
+    # ", Europe coordinator at …", ", Republican National Committee chairman"
+    r"|(?:[A-Z][\w\-]*\s+){1,3}(?!and\b|or\b)[a-z]{3,})"
     r"|\s+(?=who\b)"
 )
 _DESCRIPTION_END = re.compile(rf"[.;!?](?=\s|$)|[“”\"‘\n]|,?\s+(?:{_VERBS}|according)\b")
@@ -90,7 +111,7 @@ _ABBREVIATION_DOT = re.compile(
     r"[A-Z])\.(?=\s|[A-Z]\.|,)|\b(No)\.(?=\s+\d)"
 )
 # A description that is only its first word ("who", "the") says nothing.
-_EMPTY_DESCRIPTION = re.compile(r"^(?:\S+)?$")
+_EMPTY_DESCRIPTION = re.compile(r"^(?:[a-z]\S*)?$")
 
 
 def _mask(window: str) -> str:
@@ -116,6 +137,7 @@ class Attribution:
     method: str
     cue: str | None
     confidence: float
+    description: str = ""  # how the text described the speaker where it named them
 
 
 class Context:
@@ -180,7 +202,12 @@ class Attributor:
         if not chunk.strip():
             return None
         mentions = [m for m in find_mentions(self.text, start, end) if not m.modifier]
-        usable = [m for m in mentions if not m.prepositional]
+        # a preposition before the phrase ("according to the WHO") is not inside it
+        usable = [
+            m
+            for m in mentions
+            if not m.prepositional or _ARTICLE_ONLY.fullmatch(self.text[start : m.start])
+        ]
         # "Trump’s campaign manager Corey Lewandowski": the name, not the possessor; but
         # "Trump’s campaign said" has only the possessor to offer.
         owners = [m for m in usable if not m.possessive] or usable
@@ -192,6 +219,9 @@ class Attributor:
                 self.last_description = mention.role
             return named, 0.0
         stripped = chunk.strip(" ,—–-")
+        unnamed = _UNNAMED.match(self.text, start)
+        if unnamed and unnamed.start("np") - start < 4:
+            return self.entities.unnamed(unnamed.group("np").replace("\u2024", ".")), 0.1
         pronoun = _PRONOUN.fullmatch(stripped)
         if pronoun:
             entity = self.context.resolve_pronoun(pronoun.group("p"), self._local(start))
@@ -256,7 +286,9 @@ class Attributor:
             return Attribution(entity, "sentence-subject", None, 0.4) if entity else None
         mentions = _candidates(find_mentions(self.text, start, end))
         if mentions:
-            return Attribution(self.entities.add(mentions[0]), "sentence-subject", None, 0.45)
+            entity = self.entities.add(mentions[0])
+            self.describe(entity, mentions[0].end)
+            return Attribution(entity, "sentence-subject", None, 0.45)
         return None
 
     def _local(self, before: int) -> list[Entity]:
@@ -364,7 +396,8 @@ class Attributor:
             region = self.text[start:region_end]
             appositive = _APPOSITIVE.search(region)
             described_at = None
-            if appositive:
+            # ", former Gov. Mike Huckabee agreed, praising …" is a clause, not an appositive
+            if appositive and not VERB.search(appositive.group()):
                 described_at = start + appositive.start()
                 region_end = described_at
                 region = self.text[start:region_end]
@@ -377,8 +410,17 @@ class Attributor:
                 entity = self.context.resolve_pronoun(pronoun, self._local(start + clause))
                 if entity is not None:
                     return Attribution(entity, "before-quote", verb.group(), 0.75)
+            unnamed = _UNNAMED.match(self.text, start + clause, region_end)
+            if unnamed and not participle:
+                # "A spokesman for Platte River … said": the subject is the unnamed spokesman
+                entity = self.entities.unnamed(unnamed.group("np"))
+                return Attribution(entity, "before-quote", verb.group(), 0.8)
             mentions = _candidates(find_mentions(self.text, start + clause, region_end))
             if not mentions and clause:
+                unnamed = _UNNAMED.match(self.text, start, region_end)
+                if unnamed and not participle:
+                    entity = self.entities.unnamed(unnamed.group("np"))
+                    return Attribution(entity, "before-quote", verb.group(), 0.7)
                 mentions = _candidates(find_mentions(self.text, start, region_end))
             if mentions:
                 mention = mentions[0] if participle else mentions[-1]

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from quotes.text.names import Mention
 from quotes.text.normalize import normalize_name
-from quotes.text.types import KnownSpeaker, ProposedSpeaker
+from quotes.text.types import UNNAMED, KnownSpeaker, ProposedSpeaker
 
 
 @dataclass(eq=False)  # identity: one object per speaker, compared and found by `is`
@@ -122,6 +122,15 @@ class Entities:
         if mention.acronym_of:
             entity.aliases.add(mention.acronym_of)
             self._remember(entity, mention.acronym_of)
+        return entity
+
+    def unnamed(self, phrase: str) -> Entity:
+        """A source the article describes but does not name: "a senior White House official"."""
+        key = normalize_name(phrase)
+        entity = self._by_key.get(key)
+        if entity is None or entity.kind != UNNAMED:
+            entity = Entity(phrase, UNNAMED)
+            self._by_key[key] = entity
         return entity
 
     def mark_used(self, entity: Entity) -> None:

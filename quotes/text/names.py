@@ -9,6 +9,7 @@ possessive ("Lebanon’s"), or a modifier ("the Iranian regime").
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -134,7 +135,10 @@ _PREPOSITIONS = frozenset(
     "during since until toward towards upon within among between across through near amid "
     "like versus via".split()
 )
-_WORD_BEFORE = re.compile(r"([A-Za-z’'\-]+)\W{0,2}$")
+# the word before a mention, looking past an article: "in the Great Recession"
+_WORD_BEFORE = re.compile(
+    r"([A-Za-z’'\-]+)\W{0,2}(?:(?:the|a|an|his|her|its|their|this|that|our)\s+)?$"
+)
 _WORD_AFTER = re.compile(r"\s*([A-Za-z’'\-]+)")
 # "(NCRI)", "(MoD)"; not a party and state "(D-Conn.)" nor a state "(Tex.)"
 _ACRONYM_AFTER = re.compile(r"\s*\((?![DRI]-)([A-Z][a-z&./\-]?[A-Z][A-Za-z&./\-]{0,11})\)")
@@ -154,6 +158,17 @@ _HEADISH = frozenset(
     that whose whom as if because while when where said, says,
     """.split()
 )
+
+
+_MAX_NAME_WORDS = 7
+_SENTENCE_START = re.compile(r"(?:^|[.!?]\s|\n)[\s“\"‘(]*$")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z’'\-]*\b")
+
+
+@functools.lru_cache(maxsize=4)
+def _lowercase_words(text: str) -> frozenset[str]:
+    """Every word the text writes in lower case (one article at a time, so a small cache)."""
+    return frozenset(_LOWER_WORD.findall(text))
 
 
 def _strip_possessive(word: str) -> tuple[str, bool]:
@@ -206,6 +221,25 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             # "President-elect of the NCRI": the NCRI is the object, the title someone else's
             of_object = True
             role_tokens = []
+        if len(tokens) > _MAX_NAME_WORDS:
+            continue  # a headline in title case, not a name
+        if len(tokens) > 1 and sum(len(t) > 3 and t.isupper() for t in tokens) > 1:
+            continue  # a heading in capitals: "TELLING OF THE SYRIAN REFUGEE CRISIS"
+        if (
+            len(tokens) == 1
+            and not lead
+            and tokens[0].lower() in _lowercase_words(text)
+            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+        ):
+            continue  # "Nevertheless," "Officials": a common word capitalised at a sentence start
+        if (
+            len(tokens) == 1
+            and not lead
+            and len(tokens[0]) > 5
+            and tokens[0].endswith(("ing", "ed"))
+            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+        ):
+            continue  # "Acknowledging that …", "Based on …"
         name = " ".join(tokens)
         if lead:
             # the mention's text starts after the stripped lead words
@@ -229,6 +263,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and after_word[:1].islower()
             and text[m_end : m_end + 1] == " "
             and next_word not in _HEADISH
+            and not next_word.endswith("ly")  # "Clinton clearly erred"
             and (
                 # "Iranian officials"; but "Nakatani said" and "Brian argued" are names
                 _DEMONYM.search(tokens[0]) is not None

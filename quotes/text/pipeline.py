@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 
@@ -86,6 +87,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         "same-sentence",
                         sentence_speaker.cue,
                         min(0.7, sentence_speaker.confidence),
+                        sentence_speaker.description,
                     )
                 if found is None:
                     found = _around(
@@ -107,9 +109,12 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         "continuation",
                         previous_paragraph_speaker.cue,
                         0.8,
+                        previous_paragraph_speaker.description,
                     )
                 previous_end = quote.outer[1]
-                claims.append(_quote_claim(text, quote, found, attributor.last_description))
+                if found is not None and not found.description and attributor.last_description:
+                    found = dataclasses.replace(found, description=attributor.last_description)
+                claims.append(_quote_claim(text, quote, found))
                 if found is not None:
                     sentence_speaker = found
                     paragraph_speaker = found
@@ -146,14 +151,24 @@ def _around(
         if found is not None:
             return found
     if paragraph_speaker is not None:
-        return Attribution(paragraph_speaker.entity, "continuation", paragraph_speaker.cue, 0.8)
+        return Attribution(
+            paragraph_speaker.entity,
+            "continuation",
+            paragraph_speaker.cue,
+            0.8,
+            paragraph_speaker.description,
+        )
     if index > 0:
         found = attributor.sentence_speaker(*sents[index - 1])
         if found is not None:
             return found
     if index == 0 and previous_paragraph_speaker is not None:
         return Attribution(
-            previous_paragraph_speaker.entity, "continuation", previous_paragraph_speaker.cue, 0.7
+            previous_paragraph_speaker.entity,
+            "continuation",
+            previous_paragraph_speaker.cue,
+            0.7,
+            previous_paragraph_speaker.description,
         )
     return None
 
@@ -170,9 +185,7 @@ def _note_mentions(entities: Entities, context: Context, mentions: list[Mention]
             first = False
 
 
-def _quote_claim(
-    text: str, quote: Quotation, found: Attribution | None, description: str = ""
-) -> ClaimSpan:
+def _quote_claim(text: str, quote: Quotation, found: Attribution | None) -> ClaimSpan:
     if found is None:
         return ClaimSpan("quote", quote.start, quote.end, text[quote.start : quote.end])
     return ClaimSpan(
@@ -184,7 +197,7 @@ def _quote_claim(
         method=found.method,
         cue=found.cue,
         confidence=round(max(0.05, min(1.0, found.confidence)), 2),
-        speaker_description=description,
+        speaker_description=found.description,
     )
 
 

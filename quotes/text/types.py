@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# The kind of a speaker the article describes but does not name: "a senior official".
+UNNAMED = "unnamed"
+
 
 @dataclass(frozen=True)
 class KnownSpeaker:
@@ -28,8 +31,6 @@ class ProposedSpeaker:
     @property
     def display_name(self) -> str:
         """The name as a reader needs it: "Foo Bar Council (FBC)", "Jo Roe, mayor of Ely"."""
-        short = [a for a in self.aliases if a.isupper() and " " not in a]
-        f"{self.name} ({short[0]})" if short else self.name
         return self.described(self.description)
 
     def described(self, description: str) -> str:

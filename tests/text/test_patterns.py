@@ -170,10 +170,10 @@ CASES = [
         "“We will never leave Syria,” the Hezbollah chief said.",
         [("We will never leave Syria,", "Hassan Nasrallah")],
     ),
-    # unknown speaker: no guess
+    # an unnamed source is described as the article describes it, never guessed
     (
         "“It was a quiet night in the city,” a resident said.",
-        [("It was a quiet night in the city,", None)],
+        [("It was a quiet night in the city,", "a resident")],
     ),
 ]
 
@@ -233,3 +233,114 @@ def test_proposed_speakers_carry_kind_role_and_aliases() -> None:
     assert (ncri.kind, ncri.aliases) == ("organisation", ("NCRI",))
     minister = speakers["Hossein Amir-Abdollahian"]
     assert (minister.kind, minister.role) == ("person", "Foreign Minister")
+
+
+def described(text: str) -> list[tuple[str, str | None]]:
+    """(quote, speaker as the CLI prints it: the name and what the article says of them)."""
+    analysis = analyze(text)
+    speakers = {s.name: s for s in analysis.speakers}
+    out = []
+    for claim in analysis.claims:
+        if claim.kind != "quote":
+            continue
+        speaker = speakers.get(claim.speaker or "")
+        name = speaker.described(claim.speaker_description) if speaker else claim.speaker
+        out.append((claim.text, name))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # a surname that ends like a demonym ("-i") before a speech verb is a speaker
+        ("“No country can be an outsider,” Nakatani said.", "Nakatani"),
+        # a possessor yields to the named appositive
+        (
+            "“We will win California,” Sanders’s campaign manager, Jeff Weaver, said.",
+            "Jeff Weaver",
+        ),
+        # title stripped, the speaker is the person; "told CNN" is the cue
+        ("“The bill is dead,” Sen. Ted Cruz told CNN.", "Ted Cruz"),
+        ("Gov. Jerry Brown wrote: “California will not go back.”", "Jerry Brown"),
+        # an adverb after a sentence-initial name is not a modifier ("Clinton campaign")
+        ("Clinton clearly erred in saying that “90 to 95 percent” were kept.", "Clinton"),
+        # a clause between commas is not an appositive
+        (
+            "Later, former Arkansas Gov. Mike Huckabee agreed, praising him as "
+            "“one of the most gifted stars we have.”",
+            "Mike Huckabee",
+        ),
+        # inverted "Said X,"
+        ("Said Dorothy Poynter, a neighbour, “We were all so proud of him.”", "Dorothy Poynter"),
+    ],
+)
+def test_speaker_patterns(text: str, speaker: str) -> None:
+    assert [s for _, s in quotes_of(text)] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        # the article's description follows the name, brackets and appositive both
+        (
+            "“He is struggling,” said Howard Dean (D), a Clinton supporter.",
+            "Howard Dean (D), a Clinton supporter",
+        ),
+        # a party and state is not an acronym of the name
+        (
+            "“That is a problem,” said Rep. Jim Clyburn (D-S.C.).",
+            "Jim Clyburn (D-S.C.)",
+        ),
+        ("“I get that,” said Sen. Lindsey Graham, R-S.C.", "Lindsey Graham, R-S.C"),
+        # a role phrase that points back to a speaker is shown as written
+        (
+            "Chris Christie spoke in Iowa. “He went for the easy vote,” the New Jersey "
+            "governor said.",
+            "Chris Christie, the New Jersey governor",
+        ),
+        # a source the article does not name keeps its description, not a guessed name
+        (
+            "Paul Manafort ran the convention. “Paul’s knowledge is about 20 years old,” said "
+            "a longtime adviser to Trump, who declined to be identified.",
+            "a longtime adviser to Trump",
+        ),
+        (
+            "A spokesman for Platte River declined to comment but said that “the server "
+            "was never wiped.”",
+            "A spokesman for Platte River",
+        ),
+    ],
+)
+def test_speaker_as_the_article_describes_them(text: str, speaker: str) -> None:
+    assert [s for _, s in described(text)] == [speaker]
+
+
+def test_interrupted_quote_keeps_one_speaker() -> None:
+    text = "“We will fight,” she said, “and we will win.” Maria Lopez is the mayor."
+    text = "Maria Lopez spoke first. " + text
+    assert quotes_of(text) == [
+        ("We will fight,", "Maria Lopez"),
+        ("and we will win.", "Maria Lopez"),
+    ]
+
+
+def test_bare_quote_paragraph_continues_the_last_speaker() -> None:
+    text = (
+        "“We will build the wall,” Donald Trump said at the rally.\n\n"
+        "“And Mexico will pay for it.”\n"
+    )
+    claims = [c for c in analyze(text).claims if c.kind == "quote"]
+    assert [(c.speaker, c.method) for c in claims] == [
+        ("Donald Trump", "after-quote"),
+        ("Donald Trump", "continuation"),
+    ]
+    assert claims[1].confidence < claims[0].confidence
+
+
+def test_headline_and_sentence_start_words_are_not_speakers() -> None:
+    text = (
+        "TELLING OF THE REFUGEE CRISIS IN VIRTUAL REALITY\n\n"
+        "Nevertheless, the plan went ahead. Acknowledging that the plan “says a lot of "
+        "stupid stuff,” nobody resigned.\n"
+    )
+    assert all(s is None for _, s in quotes_of(text))
