@@ -47,7 +47,9 @@ _VERBS = (
     "explained|speculated|acknowledged|recounted|reiterated|reiterates|insisted|retorted|"
     "sniped|scoffed|snapped|bragged|chided|tweet|writes|summed|put|remembered|remembers|"
     "exclaimed|interjected|chimed|reflected|advised|offered|insists|predicted|answered|answers|"
-    "pleaded|demanded|demands|hinted|recounts|explains|joked|quoted|quotes"
+    "pleaded|demanded|demands|hinted|recounts|explains|joked|quoted|quotes|attacked|attacking|"
+    "slammed|slamming|blasted|blasting|mocked|mocking|hailed|hailing|touted|touting|lauded|"
+    "defended|defending|dismissed|dismissing|questioned|questioning|pointed|pointing"
 )
 VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _PARTICIPLE = re.compile(r"ing$")
@@ -103,7 +105,9 @@ _DESCRIPTION_START = re.compile(
     r"|(?:[A-Z][\w\-]*\s+){1,3}(?!and\b|or\b)[a-z]{3,})"
     r"|\s+(?=who\b)"
 )
-_DESCRIPTION_END = re.compile(rf"[.;!?](?=\s|$)|[“”\"‘\n]|,?\s+(?:{_VERBS}|according)\b")
+_DESCRIPTION_END = re.compile(
+    rf"[.;!?](?=\s|$)|[“”\"‘\n:]|,?\s+(?:{_VERBS}|according)\b"
+)
 _ABBREVIATION_DOT = re.compile(
     r"\b(Sen|Rep|Gov|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|Capt|Maj|Cmdr|"
     r"Supt|Det|Pres|Sec|Amb|Ft|Mt|Calif|Conn|Tex|Fla|Mass|Ind|Ill|Wis|Mich|Minn|Ariz|Nev|"
@@ -111,6 +115,7 @@ _ABBREVIATION_DOT = re.compile(
     r"[A-Z])\.(?=\s|[A-Z]\.|,)|\b(No)\.(?=\s+\d)"
 )
 # A description that is only its first word ("who", "the") says nothing.
+_PARTY_STATE = re.compile(r"[DRI]-[A-Z]")
 _EMPTY_DESCRIPTION = re.compile(r"^(?:[a-z]\S*)?$")
 
 
@@ -260,6 +265,8 @@ class Attributor:
             text = f"({paren}), {text}" if appositive and len(text.split()) > 1 else f"({paren})"
         elif _EMPTY_DESCRIPTION.match(text):
             return
+        elif _PARTY_STATE.match(text):
+            text = text.split(",")[0]  # "R-Ky., delivered a message": the label alone
         if not text or (end is None and len(window) >= 220):
             return
         self.last_description = text

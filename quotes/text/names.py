@@ -50,6 +50,8 @@ STOP_WORDS = frozenset(
     according asked said says told added like unlike among between against about above below
     around through throughout toward towards upon within without beyond behind near amid
     is was are were been do does did has have had should could would must might shall can
+    early late shortly soon recently already finally eventually afterward afterwards
+    separately similarly likewise additionally specifically ultimately initially
     mr mrs ms dr sir madam dear oh well please thanks thank today tomorrow yesterday tonight
     now later earlier source sources read see watch click update editor note photo image
     video related advertisement share comment comments subscribe sign breaking exclusive
@@ -160,6 +162,14 @@ _HEADISH = frozenset(
 )
 
 
+_COMMON_VERBS = frozenset(
+    """
+    wants thinks believes knows seems appears remains needs gets goes makes takes gives sees
+    hopes plans expects faces leads runs wins loses holds keeps leaves comes becomes tries
+    did does won lost met came went made took gave saw led ran held kept left became tried
+    never always still now just recently again already
+    """.split()
+)
 _MAX_NAME_WORDS = 7
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s|\n)[\s“\"‘(]*$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'\-]*\b")
@@ -264,6 +274,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and text[m_end : m_end + 1] == " "
             and next_word not in _HEADISH
             and not next_word.endswith("ly")  # "Clinton clearly erred"
+            and not next_word.endswith(("n’t", "n't"))  # "Weaver didn’t seem …"
+            and next_word not in _COMMON_VERBS
             and (
                 # "Iranian officials"; but "Nakatani said" and "Brian argued" are names
                 _DEMONYM.search(tokens[0]) is not None

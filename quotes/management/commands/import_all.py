@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from quotes.models import Article, Claim, Source, Speaker
+from quotes.services import refresh_planner_statistics
 
 
 class Command(BaseCommand):
@@ -38,4 +39,5 @@ class Command(BaseCommand):
                 call_command("loaddata", str(path), verbosity=0)
         except Exception as exc:
             raise CommandError(f"Could not restore {path}: {exc}") from exc
+        refresh_planner_statistics()
         self.stdout.write(f"Restored {len(records)} records from {path}.")
