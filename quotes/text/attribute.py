@@ -68,6 +68,7 @@ _AFTER_APPOSITIVE = re.compile(
 _AFTER_NAME_VERBED = re.compile(
     r"^[\s,;—–-]*(?P<source>[A-Z][^,;:.!?“”\"]{0,60}?)\s+(?P<verb>[a-z]+ed)\b"
 )
+_AFTER_DASH = re.compile(r"^[^\S\n]*[―—–]{1,2}[^\S\n]*(?P<source>[A-Z][^\n“”\"]{0,120})")
 _LATER_SAID = re.compile(r",\s+(?P<verb>said|says|told|added|wrote)\s+(?P<rest>[^“”\"]{1,200})")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<source>[^,;:.!?“”\"]{1,120})", re.I)
 _COLON = re.compile(r"(?P<source>[^,;.!?“”\"]{1,100}?)\s*:\s*$")
@@ -317,6 +318,12 @@ class Attributor:
     def after_quote(self, start: int, end: int) -> Attribution | None:
         """“…,” X said / “…,” said X: the frame right after the closing mark."""
         window = _mask(self.text[start:end])
+        # “…” ― Esther Tapia: a signed quotation, as in testimonials and epigraphs
+        match = _AFTER_DASH.match(window)
+        if match:
+            found = self.source(start + match.start("source"), start + match.end("source"), "first")
+            if found:
+                return Attribution(found[0], "after-quote", "―", 0.9 - found[1])
         match = _AFTER_VERB_FIRST.match(window)
         if match:
             rest_start = start + match.start("rest")

@@ -276,11 +276,9 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and not next_word.endswith("ly")  # "Clinton clearly erred"
             and not next_word.endswith(("n’t", "n't"))  # "Weaver didn’t seem …"
             and next_word not in _COMMON_VERBS
-            and (
-                # "Iranian officials"; but "Nakatani said" and "Brian argued" are names
-                _DEMONYM.search(tokens[0]) is not None
-                or (next_word not in _PREPOSITIONS and not next_word.endswith("ed"))
-            )
+            # "Iranian officials"; but "Nakatani said" and "Santilli expressed" are names
+            and not next_word.endswith("ed")
+            and (_DEMONYM.search(tokens[0]) is not None or next_word not in _PREPOSITIONS)
         )
         acronym = _ACRONYM_AFTER.match(text, m_end)
         lowered_name = [_bare(t) for t in tokens]

@@ -108,7 +108,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         previous_paragraph_speaker.entity,
                         "continuation",
                         previous_paragraph_speaker.cue,
-                        0.8,
+                        min(0.8, previous_paragraph_speaker.confidence),
                         previous_paragraph_speaker.description,
                     )
                 previous_end = quote.outer[1]
@@ -155,7 +155,8 @@ def _around(
             paragraph_speaker.entity,
             "continuation",
             paragraph_speaker.cue,
-            0.8,
+            # a continuation is no surer than the attribution it continues
+            min(0.8, paragraph_speaker.confidence),
             paragraph_speaker.description,
         )
     if index > 0:
@@ -167,7 +168,7 @@ def _around(
             previous_paragraph_speaker.entity,
             "continuation",
             previous_paragraph_speaker.cue,
-            0.7,
+            min(0.7, previous_paragraph_speaker.confidence),
             previous_paragraph_speaker.description,
         )
     return None

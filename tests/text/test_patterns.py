@@ -270,6 +270,11 @@ def described(text: str) -> list[tuple[str, str | None]]:
             "“one of the most gifted stars we have.”",
             "Mike Huckabee",
         ),
+        # a signed quotation, as in testimonials: “…” ― Name (a no-break space before it)
+        ("“He scares me. He is not fit to lead.”\xa0― Krystal Correa\n", "Krystal Correa"),
+        ("“We can build a wall around him.” — Steve Quinlan.\n", "Steve Quinlan"),
+        # a name that ends like a demonym before a past-tense verb is the subject
+        ("Santilli expressed a desire to “try and convict the agents.”", "Santilli"),
         # inverted "Said X,"
         ("Said Dorothy Poynter, a neighbour, “We were all so proud of him.”", "Dorothy Poynter"),
     ],
