@@ -49,7 +49,8 @@ _VERBS = (
     "exclaimed|interjected|chimed|reflected|advised|offered|insists|predicted|answered|answers|"
     "pleaded|demanded|demands|hinted|recounts|explains|joked|quoted|quotes|attacked|attacking|"
     "slammed|slamming|blasted|blasting|mocked|mocking|hailed|hailing|touted|touting|lauded|"
-    "defended|defending|dismissed|dismissing|questioned|questioning|pointed|pointing"
+    "defended|defending|dismissed|dismissing|questioned|questioning|pointed|pointing|quip|"
+    "found|finds|showed|shows|estimated|estimates|ruled|rules"
 )
 VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _PARTICIPLE = re.compile(r"ing$")
@@ -452,6 +453,10 @@ class Attributor:
             found = self.source(s, start + colon.end("source"), "last")
             if found:
                 return Attribution(found[0], "colon", ":", 0.8 - found[1])
+            # "… so odd that a spokesman for Bernie Sanders could only quip: “…”"
+            unnamed = _UNNAMED.search(self.text, s, start + colon.end("source"))
+            if unnamed:
+                return Attribution(self.entities.unnamed(unnamed.group("np")), "colon", ":", 0.6)
         return None
 
     def _role_before(self, start: int, end: int) -> Entity | None:

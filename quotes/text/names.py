@@ -139,7 +139,8 @@ _PREPOSITIONS = frozenset(
 )
 # the word before a mention, looking past an article: "in the Great Recession"
 _WORD_BEFORE = re.compile(
-    r"([A-Za-z’'\-]+)\W{0,2}(?:(?:the|a|an|his|her|its|their|this|that|our)\s+)?$"
+    # never across a sentence end: "discriminated against. Hayek confirmed"
+    r"([A-Za-z’'\-]+)[^\w.!?]{0,2}(?:(?:the|a|an|his|her|its|their|this|that|our)\s+)?$"
 )
 _WORD_AFTER = re.compile(r"\s*([A-Za-z’'\-]+)")
 # "(NCRI)", "(MoD)"; not a party and state "(D-Conn.)" nor a state "(Tex.)"
@@ -167,7 +168,7 @@ _COMMON_VERBS = frozenset(
     wants thinks believes knows seems appears remains needs gets goes makes takes gives sees
     hopes plans expects faces leads runs wins loses holds keeps leaves comes becomes tries
     did does won lost met came went made took gave saw led ran held kept left became tried
-    never always still now just recently again already
+    never always still now just recently again already earlier once first
     """.split()
 )
 _MAX_NAME_WORDS = 7
