@@ -76,6 +76,7 @@ _COLON = re.compile(r"(?P<source>[^,;.!?“”\"]{1,100}?)\s*:\s*$")
 _APPOSITIVE = re.compile(
     r",\s*(?:the|a|an|who|which|his|her|its|their|then|now|former)\b[^,]*,\s*$"
 )
+_RELATIVE = re.compile(r",\s*(?:who|which|whose)\b")
 _CLAUSE_START = re.compile(r"(?:^|[;(]|\b(?:and|but|while|whereas|because|as|after|when)\s)")
 _ROLE_PHRASE = re.compile(
     r"^(?:the|a|an|this|that)\s+(?P<role>(?:[\w’'\-]+\s+){0,3}[\w’'\-]+)$", re.I
@@ -168,7 +169,9 @@ class Context:
     def resolve_pronoun(self, pronoun: str, local: list[Entity]) -> Entity | None:
         gender = PRONOUNS.get(pronoun.lower(), "")
         wants_person = gender in ("m", "f")
-        pools = [list(reversed(local)), list(reversed(self.subjects))]
+        # In its own sentence a pronoun most often refers to the subject, the first named
+        # ("Clinton said that she called Sanders … what she called"); before it, to the latest.
+        pools = [list(local), list(reversed(self.subjects))]
         if self.last is not None:
             pools.append([self.last.entity])
         pools.append(list(reversed(self.mentioned)))
@@ -412,7 +415,9 @@ class Attributor:
             appositive = _APPOSITIVE.search(region)
             described_at = None
             # ", former Gov. Mike Huckabee agreed, praising …" is a clause, not an appositive
-            if appositive and not VERB.search(appositive.group()):
+            if appositive and (
+                _RELATIVE.match(appositive.group()) or not VERB.search(appositive.group())
+            ):
                 described_at = start + appositive.start()
                 region_end = described_at
                 region = self.text[start:region_end]
@@ -437,8 +442,13 @@ class Attributor:
                     entity = self.entities.unnamed(unnamed.group("np"))
                     return Attribution(entity, "before-quote", verb.group(), 0.7)
                 mentions = _candidates(find_mentions(self.text, start, region_end))
+                # "Clinton said Trump is responsible … and accused him of “…”": the verb
+                # right after "and" shares the sentence's subject
+                coordinated = not region[clause:].strip()
+            else:
+                coordinated = False
             if mentions:
-                mention = mentions[0] if participle else mentions[-1]
+                mention = mentions[0] if participle or coordinated else mentions[-1]
                 method = "participle" if participle else "before-quote"
                 confidence = 0.75 if participle else 0.87
                 entity = self.entities.add(mention)

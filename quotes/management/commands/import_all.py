@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from quotes.models import Article, Claim, Source, Speaker
-from quotes.services import refresh_planner_statistics
+from quotes.services import refresh_after_bulk_import
 
 
 class Command(BaseCommand):
@@ -39,5 +39,5 @@ class Command(BaseCommand):
                 call_command("loaddata", str(path), verbosity=0)
         except Exception as exc:
             raise CommandError(f"Could not restore {path}: {exc}") from exc
-        refresh_planner_statistics()
+        refresh_after_bulk_import()
         self.stdout.write(f"Restored {len(records)} records from {path}.")

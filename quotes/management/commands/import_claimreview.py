@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from quotes.claimreview import ImportResult, import_reviews
-from quotes.services import refresh_planner_statistics
+from quotes.services import refresh_after_bulk_import
 
 
 class Command(BaseCommand):
@@ -41,7 +41,7 @@ class Command(BaseCommand):
 
         result = import_reviews(data)
         if result.created:
-            refresh_planner_statistics()
+            refresh_after_bulk_import()
         if result.created == 0 and result.duplicates == 0:
             # Nothing was written (rating labels are only created with a verdict): say why.
             reasons = "\n  ".join(result.skipped) or "the file holds no ClaimReview"

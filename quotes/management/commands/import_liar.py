@@ -18,7 +18,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from quotes.models import Article, Claim, Rating, Speaker, SpeakerAlias, Verdict
-from quotes.services import refresh_planner_statistics
+from quotes.services import refresh_after_bulk_import
 from quotes.text import normalize_name
 
 # LIAR's six labels on our scale; "barely-true" is PolitiFact's old name for mostly false.
@@ -184,7 +184,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             created = self._create(keep, ratings)
-        refresh_planner_statistics()
+        refresh_after_bulk_import()
         self.stdout.write(
             f"Imported {created} LIAR statements as claims with verdicts in review "
             "(PolitiFact's labels, not our checks: publish only after review)."
