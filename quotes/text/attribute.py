@@ -69,6 +69,9 @@ _AFTER_APPOSITIVE = re.compile(
 _AFTER_NAME_VERBED = re.compile(
     r"^[\s,;—–-]*(?P<source>[A-Z][^,;:.!?“”\"]{0,60}?)\s+(?P<verb>[a-z]+ed)\b"
 )
+_RELAYED = re.compile(
+    r",?\s+according\s+to\s+(?P<by>(?:(?:an?|the)\s+)?[A-Z][^,.;:“”\"\n]{1,60}?)(?=[,.;:“”\"\n]|$)"
+)
 _AFTER_DASH = re.compile(r"^[^\S\n]*[―—–]{1,2}[^\S\n]*(?P<source>[A-Z][^\n“”\"]{0,120})")
 _LATER_SAID = re.compile(r",\s+(?P<verb>said|says|told|added|wrote)\s+(?P<rest>[^“”\"]{1,200})")
 _ACCORDING = re.compile(r"\baccording\s+to\s+(?P<source>[^,;:.!?“”\"]{1,120})", re.I)
@@ -108,9 +111,7 @@ _DESCRIPTION_START = re.compile(
     r"|(?:[A-Z][\w\-]*\s+){1,3}(?!and\b|or\b)[a-z]{3,})"
     r"|\s+(?=who\b)"
 )
-_DESCRIPTION_END = re.compile(
-    rf"[.;!?](?=\s|$)|[“”\"‘\n:]|,?\s+(?:{_VERBS}|according)\b"
-)
+_DESCRIPTION_END = re.compile(rf"[.;!?](?=\s|$)|[“”\"‘\n:]|,?\s+(?:{_VERBS}|according)\b")
 _ABBREVIATION_DOT = re.compile(
     r"\b(Sen|Rep|Gov|Gen|Dr|Mr|Mrs|Ms|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|Capt|Maj|Cmdr|"
     r"Supt|Det|Pres|Sec|Amb|Ft|Mt|Calif|Conn|Tex|Fla|Mass|Ind|Ill|Wis|Mich|Minn|Ariz|Nev|"
@@ -320,7 +321,23 @@ class Attributor:
     _sentence_mentions: list[Mention] = []
 
     def after_quote(self, start: int, end: int) -> Attribution | None:
-        """“…,” X said / “…,” said X: the frame right after the closing mark."""
+        """“…,” X said / “…,” said X: the frame right after the closing mark.
+
+        A quotation relayed by another outlet keeps that in its description:
+        "“…,” Sanders said, according to CNN" proposes Sanders, "according to CNN".
+        """
+        found = self._after_quote(start, end)
+        if found is not None:
+            relayed = _RELAYED.search(self.text, start, end)
+            if relayed:
+                by = " ".join(relayed.group("by").split())
+                said = self.last_description
+                self.last_description = (
+                    f"{said}, according to {by}" if said else f"according to {by}"
+                )
+        return found
+
+    def _after_quote(self, start: int, end: int) -> Attribution | None:
         window = _mask(self.text[start:end])
         # “…” ― Esther Tapia: a signed quotation, as in testimonials and epigraphs
         match = _AFTER_DASH.match(window)
@@ -344,10 +361,16 @@ class Attributor:
         match = _AFTER_APPOSITIVE.match(window)
         if match:
             # ” Sanders’s campaign manager, Jeff Weaver, said: the appositive names him
-            found = self.source(
-                start + match.start("source"), start + match.end("source"), "last", False
-            ) or self.source(
-                start + match.start("appositive"), start + match.end("appositive"), "first", False
+            source = (start + match.start("source"), start + match.end("source"))
+            appositive = (start + match.start("appositive"), start + match.end("appositive"))
+            found = None
+            if not _candidates(find_mentions(self.text, *source)):
+                # ” another friend, Mariam Emara, told CNN: the name in the appositive
+                found = self.source(*appositive, "first", False)
+            found = (
+                found
+                or self.source(*source, "last", False)
+                or self.source(*appositive, "first", False)
             )
             if found:
                 self.last_description = (
