@@ -171,6 +171,7 @@ _COMMON_VERBS = frozenset(
     never always still now just recently again already earlier once first
     """.split()
 )
+_PARTY_LABEL = re.compile(r"^[DRI]-[A-Z][\w.]*$")
 _MAX_NAME_WORDS = 7
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s|\n)[\s“\"‘(]*$")
 _LOWER_WORD = re.compile(r"\b[a-z][a-z’'\-]*\b")
@@ -232,6 +233,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             # "President-elect of the NCRI": the NCRI is the object, the title someone else's
             of_object = True
             role_tokens = []
+        if len(tokens) == 1 and _PARTY_LABEL.match(tokens[0]):
+            continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
         if len(tokens) > _MAX_NAME_WORDS:
             continue  # a headline in title case, not a name
         if len(tokens) > 1 and sum(len(t) > 3 and t.isupper() for t in tokens) > 1:

@@ -76,6 +76,10 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
             previous_end = s_start
             sentence_speaker: Attribution | None = None
             for position, quote in enumerate(inside):
+                if _is_title(text[quote.start : quote.end].split()):
+                    # “Face the Nation,” “State of the Union”: a title, nobody's words; it
+                    # neither gets a speaker nor passes one on
+                    continue
                 attributor.last_description = ""
                 after_end = inside[position + 1].outer[0] if position + 1 < len(inside) else s_end
                 found = attributor.after_quote(
