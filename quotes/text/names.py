@@ -171,6 +171,7 @@ _COMMON_VERBS = frozenset(
     never always still now just recently again already earlier once first
     """.split()
 )
+_DATELINE = re.compile(r"[A-Z]{3,}(?:[ \t][A-Z]{2,})*,[ \t][^\n]{0,30}?[ \t][—–-]")
 _PARTY_LABEL = re.compile(r"^[DRI]-[A-Z][\w.]*$")
 _MAX_NAME_WORDS = 7
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s|\n)[\s“\"‘(]*$")
@@ -233,6 +234,10 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             # "President-elect of the NCRI": the NCRI is the object, the title someone else's
             of_object = True
             role_tokens = []
+        if _DATELINE.match(text, m_start) and _SENTENCE_START.search(
+            text, max(0, m_start - 3), m_start
+        ):
+            continue  # "MANCHESTER, N.H. -": where the story was filed, not who spoke
         if len(tokens) == 1 and _PARTY_LABEL.match(tokens[0]):
             continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
         if len(tokens) > _MAX_NAME_WORDS:
@@ -249,7 +254,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         if (
             len(tokens) == 1
             and not lead
-            and len(tokens[0]) > 5
+            and len(tokens[0]) > 4
             and tokens[0].endswith(("ing", "ed"))
             and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
         ):
