@@ -172,6 +172,7 @@ _COMMON_VERBS = frozenset(
     """.split()
 )
 _DATELINE = re.compile(r"[A-Z]{3,}(?:[ \t][A-Z]{2,})*,[ \t][^\n]{0,30}?[ \t][—–-]")
+_IN_DATELINE = re.compile(r"(?:^|\n)[A-Z]{3,}(?:[ \t][A-Z]{2,})*,[ \t]$")
 _PARTY_LABEL = re.compile(r"^[DRI]-[A-Z][\w.]*$")
 _MAX_NAME_WORDS = 7
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s|\n)[\s“\"‘(]*$")
@@ -205,6 +206,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         lead: list[str] = []
         while tokens and (_bare(tokens[0]) in STOP_WORDS or _bare(tokens[0]) in DATE_WORDS):
             lead.append(tokens.pop(0))
+        if len(tokens) > 1 and _bare(tokens[0]) == "former":
+            lead.append(tokens.pop(0))  # "Former Obama speechwriter Jon Favreau"
         # a trailing period belongs to the sentence unless it ends an initial ("J.")
         if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
             if _bare(tokens[-1]) not in TITLE_WORDS:
@@ -234,9 +237,10 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             # "President-elect of the NCRI": the NCRI is the object, the title someone else's
             of_object = True
             role_tokens = []
-        if _DATELINE.match(text, m_start) and _SENTENCE_START.search(
-            text, max(0, m_start - 3), m_start
-        ):
+        if (
+            _DATELINE.match(text, m_start)
+            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+        ) or _IN_DATELINE.search(text, max(0, m_start - 40), m_start):
             continue  # "MANCHESTER, N.H. -": where the story was filed, not who spoke
         if len(tokens) == 1 and _PARTY_LABEL.match(tokens[0]):
             continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
