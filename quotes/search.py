@@ -2,8 +2,9 @@
 
 Both functions take and return querysets or lists of Claims so that views, filters
 and exports share one implementation. On PostgreSQL the queries are written to
-match the indexes of migrations 0003 and 0005 (see tests/test_search.py's EXPLAIN
-checks); on SQLite a plain case-insensitive match is good enough for a laptop.
+match the indexes and the stored vector of migrations 0003, 0005 and 0006 (see
+tests/test_search.py's EXPLAIN checks); on SQLite a plain case-insensitive match is good
+enough for a laptop.
 """
 
 from __future__ import annotations
@@ -11,15 +12,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
-    SearchVector,
+    SearchVectorField,
     TrigramSimilarity,
 )
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import Col, Expression
 
 from quotes.models import Claim
 
@@ -31,13 +34,35 @@ def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+# The claim's text as a tsvector, stored by PostgreSQL in the generated column exact_tsv
+# (migration 0006). Not a model field, since SQLite has no tsvector: this stands in for
+# one, so that the column is named through the query's alias for the claims table.
+_EXACT_TSV = SearchVectorField()
+_EXACT_TSV.set_attributes_from_name("exact_tsv")
+_EXACT_TSV.model = Claim
+
+
+class StoredSearchVector(Expression):
+    """The column exact_tsv of the claims table, resolved like F("exact") would be.
+
+    It follows the queryset into subqueries (the exports filter on `pk__in` a searched
+    queryset), where the table is renamed.
+    """
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
+        return Col(query.get_initial_alias(), _EXACT_TSV)
+
+
 def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     """Claims whose text matches the words of `q`, best matches first on PostgreSQL.
 
     PostgreSQL: English full-text search with web-search syntax ("quoted phrases",
-    -excluded, or), matched with `@@` on the expression of the GIN index
-    `claim_exact_fts_idx` and ordered by `ts_rank`. We filter on the match, never on
-    rank > 0, since non-matching rows can get a tiny positive rank.
+    -excluded, or), matched with `@@` on the stored vector `exact_tsv` and its GIN index
+    `claim_exact_fts_idx`, and ordered by `ts_rank` of that vector (not recomputed for
+    every match). We filter on the match, never on rank > 0, since non-matching rows can
+    get a tiny positive rank.
     SQLite: every word (up to ten) must occur in the text, case-insensitively, and a
     -word must not; the incoming order is kept.
     """
@@ -45,7 +70,7 @@ def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     if not q:
         return claims
     if is_postgres():
-        vector = SearchVector("exact", config="english")
+        vector = StoredSearchVector()
         query = SearchQuery(q, config="english", search_type="websearch")
         return (
             claims.annotate(search=vector, rank=SearchRank(vector, query))
@@ -64,8 +89,10 @@ def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
 
 def similar_claims(claim: Claim, limit: int = 5) -> list[Claim]:
     """Claims in other articles that say nearly the same thing, most similar first."""
-    others = Claim.objects.exclude(article_id=claim.article_id).select_related(
-        "article", "speaker", "verdict__rating"
+    others = (
+        Claim.objects.exclude(article_id=claim.article_id)
+        .select_related("article", "speaker", "verdict__rating")
+        .defer("article__body")  # the page shows the titles only
     )
     if is_postgres():
         with prefer_trigram_index():
@@ -84,15 +111,21 @@ def similar_claims(claim: Claim, limit: int = 5) -> list[Claim]:
         condition |= Q(exact__icontains=word)
     mine = {w.lower() for w in _WORD.findall(claim.exact)}
     scored = []
-    for other in others.filter(condition)[:200]:
-        theirs = {w.lower() for w in _WORD.findall(other.exact)}
+    # Score the candidates on their text alone, then load the few shown with their
+    # article, speaker and verdict (not all 200 of them).
+    for pk, text in others.filter(condition).values_list("pk", "exact")[:200]:
+        theirs = {w.lower() for w in _WORD.findall(text)}
         union = mine | theirs
         score = len(mine & theirs) / len(union) if union else 0.0
         if score >= SIMILARITY_THRESHOLD:
-            other.similarity = score  # type: ignore[attr-defined]
-            scored.append((score, other.pk, other))
+            scored.append((score, pk))
     scored.sort(key=lambda item: (-item[0], item[1]))
-    return [other for _, _, other in scored[:limit]]
+    found = others.in_bulk([pk for _, pk in scored[:limit]])
+    result = []
+    for score, pk in scored[:limit]:
+        found[pk].similarity = score  # type: ignore[attr-defined]
+        result.append(found[pk])
+    return result
 
 
 def nearest_on_postgres(claim: Claim, limit: int) -> QuerySet[Claim, tuple[int, float]]:

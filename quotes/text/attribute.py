@@ -110,6 +110,8 @@ _DESCRIPTION_START = re.compile(
     # ", Europe coordinator at …", ", Republican National Committee chairman"
     r"|(?:[A-Z][\w\-]*\s+){1,3}(?!and\b|or\b)[a-z]{3,})"
     r"|\s+(?=who\b)"
+    # "Stephen Vladeck of the University of Texas School of Law"
+    r"|\s+(?=of\s+(?:the\s+)?[A-Z])"
 )
 _DESCRIPTION_END = re.compile(rf"[.;!?](?=\s|$)|[“”\"‘\n:]|,?\s+(?:{_VERBS}|according)\b")
 _ABBREVIATION_DOT = re.compile(
@@ -117,6 +119,8 @@ _ABBREVIATION_DOT = re.compile(
     r"Supt|Det|Pres|Sec|Amb|Ft|Mt|Calif|Conn|Tex|Fla|Mass|Ind|Ill|Wis|Mich|Minn|Ariz|Nev|"
     r"Ore|Wash|Penn|Colo|Ky|Tenn|Ala|Ga|Va|La|Md|Mo|Okla|Neb|Kan|Ark|Miss|Del|Vt|Wyo|"
     r"[A-Z])\.(?=\s|[A-Z]\.|,)|\b(No)\.(?=\s+\d)"
+    # "(D-Nev.)": a period before a closing bracket ends no sentence
+    r"|(?<=\w)\.(?=\))"
 )
 # A description that is only its first word ("who", "the") says nothing.
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z]")
@@ -125,7 +129,7 @@ _EMPTY_DESCRIPTION = re.compile(r"^(?:[a-z]\S*)?$")
 
 def _mask(window: str) -> str:
     """The window with abbreviation periods replaced by a same-length placeholder."""
-    return _ABBREVIATION_DOT.sub(lambda m: (m.group(1) or m.group(2)) + "\u2024", window)
+    return _ABBREVIATION_DOT.sub(lambda m: m.group()[:-1] + "\u2024", window)
 
 
 _PERSON_ROLES = frozenset(

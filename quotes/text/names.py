@@ -244,6 +244,18 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             continue  # "MANCHESTER, N.H. -": where the story was filed, not who spoke
         if len(tokens) == 1 and _PARTY_LABEL.match(tokens[0]):
             continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
+        of_at = next((i for i, t in enumerate(tokens) if t == "of"), 0)
+        if (
+            of_at >= 2
+            and not any(_bare(t) in ORG_WORDS or _bare(t) in TITLE_WORDS for t in tokens[:of_at])
+            and any(_bare(t) in ORG_WORDS for t in tokens[of_at:])
+        ):
+            # "Stephen Vladeck of the University of Texas": a person, then where they work
+            cut = text.find(" of", m_start, m_end)
+            if cut != -1:
+                m_end = cut
+                tokens = tokens[:of_at]
+                possessive = False
         if len(tokens) > _MAX_NAME_WORDS:
             continue  # a headline in title case, not a name
         if len(tokens) > 1 and sum(len(t) > 3 and t.isupper() for t in tokens) > 1:

@@ -275,6 +275,20 @@ def described(text: str) -> list[tuple[str, str | None]]:
         ("“We can build a wall around him.” — Steve Quinlan.\n", "Steve Quinlan"),
         # a name that ends like a demonym before a past-tense verb is the subject
         ("Santilli expressed a desire to “try and convict the agents.”", "Santilli"),
+        # a person "of" an organisation is the person
+        (
+            "“It would have been a long shot,” said Stephen Vladeck of the University of "
+            "Texas School of Law.",
+            "Stephen Vladeck",
+        ),
+        # a period inside brackets ends no sentence
+        ("“It is time,” Sen. Harry M. Reid (D-Nev.) said in a statement.", "Harry M. Reid"),
+        # a dateline is where the story was filed
+        (
+            "JACKSON, Miss. - Judge Carlton W. Reeves issued an injunction against a "
+            "“sincere religious belief” clause.",
+            "Carlton W. Reeves",
+        ),
         # inverted "Said X,"
         ("Said Dorothy Poynter, a neighbour, “We were all so proud of him.”", "Dorothy Poynter"),
     ],
@@ -302,6 +316,15 @@ def test_speaker_patterns(text: str, speaker: str) -> None:
             "Chris Christie spoke in Iowa. “He went for the easy vote,” the New Jersey "
             "governor said.",
             "Chris Christie, the New Jersey governor",
+        ),
+        # a quotation relayed by another outlet says so
+        (
+            "“I ask you not to protest on the floor,” Sanders said, according to CNN.",
+            "Sanders, according to CNN",
+        ),
+        (
+            "“He is not fit to lead,” said Stephen Vladeck of the University of Texas.",
+            "Stephen Vladeck, of the University of Texas",
         ),
         # a source the article does not name keeps its description, not a guessed name
         (
@@ -340,6 +363,14 @@ def test_bare_quote_paragraph_continues_the_last_speaker() -> None:
         ("Donald Trump", "continuation"),
     ]
     assert claims[1].confidence < claims[0].confidence
+
+
+def test_titles_in_quotation_marks_are_nobodys_words() -> None:
+    text = (
+        "“We must act,” Mike Pence said on CNN’s “State of the Union.”\n\n"
+        "On “Face the Nation,” Bernie Sanders spoke about young voters.\n"
+    )
+    assert quotes_of(text) == [("We must act,", "Mike Pence")]
 
 
 def test_headline_and_sentence_start_words_are_not_speakers() -> None:
