@@ -476,6 +476,12 @@ class Attributor:
                 coordinated = False
             if mentions:
                 mention = mentions[0] if participle or coordinated else mentions[-1]
+                # "Swanson, who is a pastor at the … Church of Elizabeth, Colorado, slammed":
+                # the name a relative clause describes is the subject
+                for candidate in mentions:
+                    if _RELATIVE.match(self.text, candidate.end):
+                        mention = candidate
+                        break
                 method = "participle" if participle else "before-quote"
                 confidence = 0.75 if participle else 0.87
                 entity = self.entities.add(mention)

@@ -242,7 +242,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
         ) or _IN_DATELINE.search(text, max(0, m_start - 40), m_start):
             continue  # "MANCHESTER, N.H. -": where the story was filed, not who spoke
-        if len(tokens) == 1 and _PARTY_LABEL.match(tokens[0]):
+        if len(tokens) == 1 and (_PARTY_LABEL.match(tokens[0]) or len(tokens[0]) == 1):
             continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
         of_at = next((i for i, t in enumerate(tokens) if t == "of"), 0)
         if (
