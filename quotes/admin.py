@@ -6,9 +6,12 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -22,8 +25,13 @@ from quotes.models import (
     SpeakerAlias,
     Verdict,
 )
+from quotes.services import ArticleRejected, check_body
+from quotes.text import normalize_name
 
 PUBLISH_PERM = "quotes.publish_verdict"
+# The longest search the change lists and autocompletes run: no name or title is longer,
+# and SQLite refuses LIKE patterns past 50,000 bytes.
+MAX_SEARCH = 500
 
 
 def can_publish(request: HttpRequest) -> bool:
@@ -47,7 +55,89 @@ def claim_count(field: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-class ClaimInline(admin.TabularInline):
+def readable_ids(model: Any, values: list[str]) -> bool:
+    """Whether every value is a primary key of `model` in form: forged ids ("abc", "1.5")
+    made Django's lookups raise ValueError, a 500 instead of a refusal."""
+    field = model._meta.pk
+    try:
+        return all(field.to_python(value) is not None for value in values)
+    except ValidationError:
+        return False
+
+
+class CheckedAutocompleteSelect(AutocompleteSelect):
+    """The autocomplete widget, showing back only values that can be ids.
+
+    A form sent back with an error shows the chosen value by looking it up; a forged value
+    that is no id made that lookup raise, so the error page was a 500.
+    """
+
+    def optgroups(self, name: str, value: list[str], attr: Any = None) -> Any:
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(remote.field_name)
+        ids = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            ids.append(item)
+        return super().optgroups(name, ids, attr)
+
+
+class CheckedInputMixin:
+    """Forged values get an error, never a 500, in every admin form and inline."""
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]
+            kwargs["widget"] = CheckedAutocompleteSelect(
+                db_field,
+                self.admin_site,  # type: ignore[attr-defined]
+                using=kwargs.get("using"),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+class CheckedAdminMixin(CheckedInputMixin):
+    """... and in the change lists, their actions, searches and history pages."""
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> Any:
+        # PostgreSQL refuses NUL in a query; the autocomplete sends its term unchecked.
+        search_term = search_term.replace("\x00", "")[:MAX_SEARCH]
+        return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
+
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if not readable_ids(self.model, selected):  # type: ignore[attr-defined]
+            self.message_user(  # type: ignore[attr-defined]
+                request, "The selection was not valid: reload the page.", messages.ERROR
+            )
+            return None  # the change list again, with the message
+        return super().response_action(request, queryset)  # type: ignore[misc]
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        # simple_history looks the id up unchecked: "abc" raised ValueError
+        if not readable_ids(self.model, [unquote(object_id)]):  # type: ignore[attr-defined]
+            raise Http404
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc, no-any-return]
+
+    def history_form_view(
+        self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        history = self.model.history.model  # type: ignore[attr-defined]
+        if not (
+            readable_ids(self.model, [unquote(object_id)])  # type: ignore[attr-defined]
+            and readable_ids(history, [version_id])
+        ):
+            raise Http404
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc, no-any-return]
+
+
+class ClaimInline(CheckedInputMixin, admin.TabularInline):
     model = Claim
     fields = (
         "position",
@@ -70,8 +160,20 @@ class ClaimInline(admin.TabularInline):
         return False
 
 
+class ArticleAdminForm(forms.ModelForm):
+    def clean_body(self) -> str:
+        # Held to the import's rules (not empty, no NUL, MAX_ARTICLE_CHARS), and with the
+        # browser's CRLF stored as LF, as the page shows it: claim offsets count on the page.
+        body: str = self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
+        try:
+            return check_body(body)
+        except ArticleRejected as exc:
+            raise ValidationError(str(exc)) from exc
+
+
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(CheckedAdminMixin, admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "outlet", "published", "claim_count", "created")
     # "created" as a filter (today, past 7 days, this month, this year), not as
     # date_hierarchy: the hierarchy lists the days that have articles with a DISTINCT over
@@ -105,7 +207,7 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
 
-class EvidenceInline(admin.TabularInline):
+class EvidenceInline(CheckedInputMixin, admin.TabularInline):
     model = Evidence
     fields = ("source", "stance", "excerpt", "note", "added_by")
     readonly_fields = ("added_by",)
@@ -113,7 +215,7 @@ class EvidenceInline(admin.TabularInline):
     extra = 0
 
 
-class VerdictInline(admin.StackedInline):
+class VerdictInline(CheckedInputMixin, admin.StackedInline):
     model = Verdict
     fields = ("rating", "status", "rationale", "reviewer", "published_by", "published_at")
     readonly_fields = ("published_by", "published_at")
@@ -124,9 +226,17 @@ class VerdictInline(admin.StackedInline):
         # Publishing goes through the Verdict admin, where it is permission-checked.
         return (*self.readonly_fields, "status")
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # `obj` is the claim. Its published verdict is an editor's to change: a fact-checker
+        # rewriting it here would change what readers see without review.
+        verdict = getattr(obj, "verdict", None) if obj is not None else None
+        if verdict is not None and verdict.is_published and not can_publish(request):
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
     list_display = (
         "short_text",
         "article",
@@ -148,9 +258,10 @@ class ClaimAdmin(SimpleHistoryAdmin):
         "attribution_method",
     )
     search_fields = ("exact", "speaker__name", "article__title")
-    raw_id_fields = ("article",)
     autocomplete_fields = ("speaker",)
     readonly_fields = (
+        # the offsets index this article's body: the claim cannot move to another
+        "article",
         "start",
         "end",
         "exact",
@@ -190,6 +301,11 @@ class ClaimAdmin(SimpleHistoryAdmin):
     def status(self, obj: Claim) -> str:
         verdict = getattr(obj, "verdict", None)
         return verdict.get_status_display() if verdict else "—"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Claims are spans of a body: made by import or by selecting text. (Added here,
+        # with no offsets, a claim failed on the database's NOT NULL: a 500.)
+        return False
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
@@ -233,7 +349,7 @@ def unpublish_verdicts(
 
 
 @admin.register(Verdict)
-class VerdictAdmin(SimpleHistoryAdmin):
+class VerdictAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
     form = VerdictForm
     list_display = (
         "claim",
@@ -260,6 +376,19 @@ class VerdictAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return can_publish(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A published verdict is an editor's to change: a fact-checker saving it as a draft
+        # unpublished it, and a new rationale went out unreviewed. They see it read-only.
+        if obj is not None and obj.is_published and not can_publish(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A verdict judges one claim: moving it would pin its rating on another.
+        if obj is not None and obj.pk:
+            return (*self.readonly_fields, "claim")
+        return self.readonly_fields
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -305,8 +434,25 @@ class VerdictAdmin(SimpleHistoryAdmin):
         return super().response_change(request, obj)
 
 
+class SpeakerAliasFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # Each alias is checked against the database alone: two forms of one save with the
+        # same name ("NCRI", "the ncri.") passed, then broke the unique key, a 500.
+        seen: set[str] = set()
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if data.get("DELETE") or not data.get("alias"):
+                continue
+            key = normalize_name(data["alias"])
+            if key in seen:
+                raise ValidationError(f"“{data['alias']}” is given twice: keep one.")
+            seen.add(key)
+
+
 class SpeakerAliasInline(admin.TabularInline):
     model = SpeakerAlias
+    formset = SpeakerAliasFormSet
     fields = ("alias",)
     extra = 1
 
@@ -320,7 +466,7 @@ class MergeSpeakersForm(forms.Form):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "role", "party", "alias_list", "claim_count")
     list_filter = ("kind", "party")
     search_fields = ("name", "aliases__alias", "role")
@@ -379,14 +525,14 @@ class SpeakerAdmin(admin.ModelAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(CheckedAdminMixin, admin.ModelAdmin):
     list_display = ("__str__", "publisher", "published", "url")
     search_fields = ("title", "url", "publisher")
     list_filter = ("publisher",)
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(CheckedAdminMixin, admin.ModelAdmin):
     list_display = ("claim", "source", "stance", "added_by", "created")
     list_select_related = ("claim", "source", "added_by")
     list_filter = ("stance",)
@@ -396,7 +542,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Rating)
-class RatingAdmin(admin.ModelAdmin):
+class RatingAdmin(CheckedAdminMixin, admin.ModelAdmin):
     list_display = ("label", "value", "colour", "order", "needs_review")
     list_editable = ("order",)
     list_filter = ("needs_review",)

@@ -11,7 +11,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from quotes.models import Claim, Evidence, Rating, Source, Speaker, SpeakerAlias, Verdict
+from quotes.models import (
+    NAME_KEY_LENGTH,
+    TOO_LONG_A_NAME,
+    Claim,
+    Evidence,
+    Rating,
+    Source,
+    Speaker,
+    SpeakerAlias,
+    Verdict,
+)
 from quotes.services import ArticleRejected, check_body, decode_upload
 from quotes.text import normalize_name
 
@@ -159,6 +169,9 @@ class SpeakerForm(VersionedForm):
             return data
         if not normalize_name(name):
             self.add_error("speaker_name", "Enter a name with letters in it.")
+            return data
+        if len(normalize_name(name)) > NAME_KEY_LENGTH:
+            self.add_error("speaker_name", TOO_LONG_A_NAME)
             return data
         speaker = find_speaker(name)
         if speaker is None and data.get("alias_of") is not None:

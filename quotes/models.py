@@ -17,6 +17,9 @@ from quotes.text import make_selector, normalize_name
 
 # Only web addresses a reader can open: no javascript:, data: or file: URLs.
 http_url_validator = URLValidator(schemes=["http", "https"])
+# The length of Speaker.normalized_name and SpeakerAlias.normalized.
+NAME_KEY_LENGTH = 200
+TOO_LONG_A_NAME = "This name is too long once normalised: shorten it."
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f37.")
 
 
@@ -83,7 +86,7 @@ class Speaker(models.Model):
         ORGANISATION = "organisation", "Organisation"
 
     name = models.CharField(max_length=200)
-    normalized_name = models.CharField(max_length=200, unique=True, editable=False)
+    normalized_name = models.CharField(max_length=NAME_KEY_LENGTH, unique=True, editable=False)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
     role = models.CharField(
         "role or description", max_length=300, blank=True, help_text="e.g. Foreign Minister."
@@ -109,6 +112,9 @@ class Speaker(models.Model):
         self.normalized_name = normalize_name(self.name)
         if not self.normalized_name:
             raise ValidationError({"name": "A speaker needs a name."})
+        if len(self.normalized_name) > NAME_KEY_LENGTH:
+            # normalising can lengthen a name (NFKC turns some signs into words)
+            raise ValidationError({"name": TOO_LONG_A_NAME})
         clash = Speaker.objects.filter(normalized_name=self.normalized_name).exclude(pk=self.pk)
         if clash.exists():
             raise ValidationError({"name": f"“{clash[0].name}” is already in the registry."})
@@ -116,7 +122,7 @@ class Speaker(models.Model):
     def add_alias(self, alias: str) -> SpeakerAlias | None:
         """Record another name for this speaker, unless it is its own name or taken."""
         key = normalize_name(alias)
-        if not key or key == self.normalized_name:
+        if not key or key == self.normalized_name or len(key) > NAME_KEY_LENGTH:
             return None
         existing = SpeakerAlias.objects.filter(normalized=key).first()
         if existing is not None:
@@ -147,7 +153,7 @@ class Speaker(models.Model):
 class SpeakerAlias(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=200)
-    normalized = models.CharField(max_length=200, unique=True, editable=False)
+    normalized = models.CharField(max_length=NAME_KEY_LENGTH, unique=True, editable=False)
 
     class Meta:
         verbose_name_plural = "speaker aliases"
@@ -164,6 +170,8 @@ class SpeakerAlias(models.Model):
         self.normalized = normalize_name(self.alias)
         if not self.normalized:
             raise ValidationError({"alias": "An alias cannot be empty."})
+        if len(self.normalized) > NAME_KEY_LENGTH:
+            raise ValidationError({"alias": TOO_LONG_A_NAME})
         taken = SpeakerAlias.objects.filter(normalized=self.normalized).exclude(pk=self.pk)
         if (
             taken.exists()

@@ -178,8 +178,10 @@ def _article_page(
 def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     selected = None
-    if request.GET.get("claim", "").isdigit():
-        selected = Claim.objects.filter(article=article, pk=int(request.GET["claim"])).first()
+    claim_id = request.GET.get("claim", "")
+    # ASCII digits only: str.isdigit() is also true of "²", which int() refuses
+    if claim_id.isascii() and claim_id.isdigit():
+        selected = Claim.objects.filter(article=article, pk=int(claim_id)).first()
     return _article_page(request, article, selected)
 
 
@@ -299,6 +301,17 @@ def _workbench_url(claim: Claim) -> str:
     return f"{claim.article.get_absolute_url()}?claim={claim.pk}#claim-{claim.pk}"
 
 
+def _invalid(request: HttpRequest, claim: Claim, **forms: Any) -> HttpResponse:
+    """A form that did not validate: 400, its errors shown next to its fields.
+
+    The version is a hidden field, with no place on the page for its error: say it in a
+    message, or a tampered or truncated request would be refused without a reason.
+    """
+    if any("version" in form.errors for form in forms.values()):
+        messages.error(request, "The request was incomplete: reload the page and try again.")
+    return _answer(request, claim, status=400, **forms)
+
+
 def _stale(request: HttpRequest, current: Claim | Verdict, what: str) -> None:
     messages.error(
         request,
@@ -314,7 +327,7 @@ def claim_speaker(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     form = SpeakerForm(request.POST)
     if not form.is_valid():
-        return _answer(request, claim, status=400, speaker_form=form)
+        return _invalid(request, claim, speaker_form=form)
     data = form.cleaned_data
     speaker = data["speaker"]
     try:
@@ -350,7 +363,7 @@ def claim_kind(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     form = KindForm(request.POST)
     if not form.is_valid():
-        return _answer(request, claim, status=400, kind_form=form)
+        return _invalid(request, claim, kind_form=form)
     new_kind = form.cleaned_data["kind"]
     overlapping = (
         claim.article.claims.filter(kind=new_kind, start__lt=claim.end, end__gt=claim.start)
@@ -376,7 +389,7 @@ def claim_split(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     form = SplitForm(request.POST)
     if not form.is_valid():
-        return _answer(request, claim, status=400, split_form=form)
+        return _invalid(request, claim, split_form=form)
     if form.cleaned_data["version"] != claim.version:
         _stale(request, claim, "claim")
         return _answer(request, claim, status=409)
@@ -473,7 +486,7 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     claim = _claim(pk)
     form = VerdictForm(request.POST)
     if not form.is_valid():
-        return _answer(request, claim, status=400, verdict_form=form)
+        return _invalid(request, claim, verdict_form=form)
     data = form.cleaned_data
     verdict = getattr(claim, "verdict", None)
     current_version = verdict.version if verdict else 0
@@ -583,7 +596,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def speaker_list(request: HttpRequest) -> HttpResponse:
     speakers = Speaker.objects.annotate(n_claims=Count("claims")).order_by("-n_claims", "name")
-    q = request.GET.get("q", "").strip()
+    # no name is longer than 200 characters; a longer pattern only burdens the database
+    # (SQLite refuses LIKE patterns past 50,000 bytes)
+    q = request.GET.get("q", "").strip()[:200]
     if q:
         key = normalize_name(q)
         speakers = speakers.filter(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -24,6 +25,7 @@ _SPACE = re.compile(r"\s+")
 _LEADING_THE = re.compile(r"^the\s+")
 
 
+@functools.lru_cache(maxsize=8192)  # an article names the same few people again and again
 def normalize_name(name: str) -> str:
     """Fold a speaker name or alias to the key used for uniqueness and matching.
 
