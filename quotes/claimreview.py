@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from quotes.models import (
+    NAME_KEY_LENGTH,
     Article,
     Claim,
     Evidence,
@@ -155,7 +156,8 @@ def iter_reviews(data: Any) -> Iterator[Any]:
 
 def _text(value: Any) -> str:
     if isinstance(value, str):
-        return " ".join(value.split())
+        # NUL ("\u0000" in JSON) is no text, and PostgreSQL refuses to store it
+        return " ".join(value.replace("\x00", "").split())
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return ""
@@ -368,8 +370,8 @@ class SpeakerFinder:
 
     def get(self, name: str, kind: str, role: str) -> Speaker | None:
         key = normalize_name(name)
-        if not key:
-            return None
+        if not key or len(key) > NAME_KEY_LENGTH:
+            return None  # no name, or one whose key outgrows its column: unattributed
         speaker = self.by_key.get(key)
         if speaker is None:
             speaker = Speaker.objects.create(name=name, kind=kind, role=role)
@@ -479,8 +481,10 @@ def _create_article(
             source, _ = Source.objects.get_or_create(
                 url=review.review_url,
                 defaults={
-                    "title": "Fact check"
-                    + (f" by {review.review_author}" if review.review_author else ""),
+                    "title": (
+                        "Fact check"
+                        + (f" by {review.review_author}" if review.review_author else "")
+                    )[:500],
                     "publisher": review.review_author[:200],
                 },
             )

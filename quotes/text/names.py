@@ -179,6 +179,19 @@ def _lowercase_words(text: str) -> frozenset[str]:
     return frozenset(_LOWER_WORD.findall(text))
 
 
+_ROLE_HEADS = frozenset(
+    """
+    spokesman spokeswoman spokesperson secretary manager adviser advisor director strategist
+    aide chairman chairwoman counsel pollster consultant analyst economist professor lawyer
+    attorney official minister leader founder president ceo editor correspondent reporter
+    writer author historian expert activist candidate nominee senator governor mayor
+    """.split()
+)
+_ROLE_BEFORE = re.compile(
+    r"(?<![\w’'])(?P<role>(?:[A-Z][\w.’'\-]*\s+){0,3}"
+    r"(?:(?!(?:said|says|told|the|a|an|and|or|of|by|to|with|for|as|at|in|on)\s)[a-z][\w\-]*\s+)?"
+    rf"(?:{'|'.join(sorted(_ROLE_HEADS))}))\s+$"
+)
 _ARTICLES = frozenset("the a an his her its their this that our".split())
 _TRAILING_WORD = re.compile(r"[A-Za-z’'\-]+$")
 
@@ -299,6 +312,11 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             offset = text.find(tokens[0] if not role_tokens else role_tokens[0], m_start)
             m_start = offset if offset != -1 else m_start
         before_word = _word_before(text, m_start)
+        if not role_tokens and before_word in _ROLE_HEADS and len(tokens) > 1:
+            # "White House spokesman Josh Earnest": a role in lower case before the name
+            described = _ROLE_BEFORE.search(text, max(0, m_start - 60), m_start)
+            if described:
+                role_tokens = described.group("role").split()
         after = _WORD_AFTER.match(text, m_end)
         after_word = after.group(1) if after else ""
         lead_words = [_bare(w) for w in lead]

@@ -380,3 +380,22 @@ def test_headline_and_sentence_start_words_are_not_speakers() -> None:
         "stupid stuff,” nobody resigned.\n"
     )
     assert all(s is None for _, s in quotes_of(text))
+
+
+def test_pronoun_follows_gender_the_text_shows() -> None:
+    text = "Mr. John Smith met Ms. Jane Roe on Monday. “We agree on nothing,” she said."
+    assert quotes_of(text) == [("We agree on nothing,", "Jane Roe")]
+
+
+def test_descriptive_reference_through_the_registry_role() -> None:
+    registry = (KnownSpeaker("Donald Trump", "person", ("Trump",), "Republican nominee"),)
+    text = "“We will win big in November,” the Republican nominee said."
+    assert quotes_of(text, registry) == [("We will win big in November,", "Donald Trump")]
+
+
+def test_spokesman_title_is_the_role_and_the_name_the_speaker() -> None:
+    text = "“The president was briefed,” White House spokesman Josh Earnest said."
+    analysis = analyze(text)
+    assert [c.speaker for c in analysis.claims if c.kind == "quote"] == ["Josh Earnest"]
+    (earnest,) = analysis.speakers
+    assert earnest.role == "White House spokesman"

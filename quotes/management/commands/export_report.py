@@ -28,6 +28,8 @@ class Command(BaseCommand):
         output: str | None = options["output"]
         if fmt == "pdf" and output is None:
             raise CommandError("A PDF is binary: give a file to write it to with -o FILE.")
+        if output is not None and "\x00" in output:
+            raise CommandError("The output file name contains a NUL character.")
         if output is not None and not Path(output).parent.is_dir():
             raise CommandError(f"The folder of {output} does not exist.")
         try:

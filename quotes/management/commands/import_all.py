@@ -4,12 +4,25 @@ import json
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from quotes.models import Article, Claim, Source, Speaker
+from quotes.models import Article, Claim, Source, Speaker, http_url_validator
 from quotes.services import refresh_after_bulk_import
+
+
+def unsafe_urls() -> list[str]:
+    """The stored article and source URLs that are not http(s) web addresses."""
+    bad = []
+    for model, field in ((Article, "url"), (Source, "url"), (Source, "archived_url")):
+        for url in model.objects.exclude(**{field: ""}).values_list(field, flat=True):
+            try:
+                http_url_validator(url)
+            except ValidationError:
+                bad.append(url)
+    return bad
 
 
 class Command(BaseCommand):
@@ -24,9 +37,11 @@ class Command(BaseCommand):
             raise CommandError(f"No such file: {path}")
         try:
             records = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            # RecursionError: arrays nested thousands deep
             raise CommandError(f"{path} is not a backup written by export_all: {exc}") from exc
-        if not isinstance(records, list):
+        if not isinstance(records, list) or not records:
+            # a backup always holds the rating scale, so an empty list is not one
             raise CommandError(f"{path} is not a backup written by export_all.")
         # Restoring over existing work would mix two workspaces' ids; refuse instead.
         for model in (Article, Claim, Speaker, Source):
@@ -37,6 +52,12 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 call_command("loaddata", str(path), verbosity=0)
+                # loaddata runs no validators: refuse a link a reader could not open safely
+                bad = unsafe_urls()
+                if bad:
+                    raise CommandError(
+                        f"{len(bad)} stored URL(s) are not http or https, e.g. {bad[0][:100]!r}."
+                    )
         except Exception as exc:
             raise CommandError(f"Could not restore {path}: {exc}") from exc
         refresh_after_bulk_import()

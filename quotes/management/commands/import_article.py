@@ -36,6 +36,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         published = parse_date(options["published"])
+        for name in ("title", "outlet", "url", "byline"):
+            # the model's fields, unlike the import form's, let NUL through to the database
+            if "\x00" in options[name]:
+                raise CommandError(f"--{name} contains a NUL character.")
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         # Refuse before reading a huge file into memory; 4 bytes is the most a UTF-8 char takes.

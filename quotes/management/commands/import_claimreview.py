@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from quotes.claimreview import ImportResult, import_reviews
 from quotes.services import refresh_after_bulk_import
@@ -38,8 +39,16 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
             ) from exc
+        except RecursionError as exc:
+            raise CommandError(f"{path} nests its arrays or objects too deeply.") from exc
 
-        result = import_reviews(data)
+        try:
+            result = import_reviews(data)
+        except RecursionError as exc:
+            raise CommandError(f"{path} nests its @graph or lists too deeply.") from exc
+        except DatabaseError as exc:
+            # import_reviews is atomic: nothing was written
+            raise CommandError(f"Could not store the reviews of {path}: {exc}") from exc
         if result.created:
             refresh_after_bulk_import()
         if result.created == 0 and result.duplicates == 0:

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from quotes.models import Article, Claim, Rating, Speaker, SpeakerAlias, Verdict
+from quotes.models import NAME_KEY_LENGTH, Article, Claim, Rating, Speaker, SpeakerAlias, Verdict
 from quotes.services import refresh_after_bulk_import
 from quotes.text import normalize_name
 
@@ -211,7 +211,8 @@ class Command(BaseCommand):
         for row in rows:
             name = speaker_name(row.speaker)
             key = normalize_name(name)
-            if key and key not in known and key not in new:
+            # a name whose key outgrows its column stays unattributed (else: DataError)
+            if key and len(key) <= NAME_KEY_LENGTH and key not in known and key not in new:
                 # bulk_create skips Speaker.save(), so the normalised name is set here.
                 new[key] = Speaker(
                     name=name[:200],
