@@ -1,23 +1,27 @@
 """Who said each quotation: explainable rules, each with its method, cue and confidence.
 
-The rules are tried from the most to the least reliable:
+The rules are tried from the most to the least reliable; a confidence is the rule's
+measured reliability on PolNeAR train:
 
-====================  =========================================  ==========
-method                pattern                                     confidence
-====================  =========================================  ==========
-after-quote           “…,” X said / “…,” said X / “…” X told CNN  0.95
-according-to          according to X, “…”                         0.9
-before-quote          X said, “…” / X described Y as “…”          0.9
-colon                 X: “…”                                      0.85
-participle            X …, stating that … “…”                     0.8
-next-sentence         “…” X said. (a frame right after)           0.75
-continuation          a quote continuing the previous speaker's   0.7
-previous-sentence     X said … . “…”                              0.6
-nearest-name          only one candidate in the sentence          0.4
-====================  =========================================  ==========
+=================  ================================================  ==========
+method             pattern                                           confidence
+=================  ================================================  ==========
+after-quote        “…,” X said / “…,” said X / “…” X told CNN / ― X  0.95
+before-quote       X said, “…” / X described Y as “…”                0.87
+according-to       according to X, “…”                               0.85
+next-sentence      “…” X said that. (a frame right after)            0.85
+colon              X: “…”                                            0.8
+continuation       the quote goes on, or a bare quote paragraph      <= 0.8
+participle         X …, stating that … “…”                           0.75
+same-sentence      a second quote of an attributed sentence          <= 0.7
+previous-sentence  X said … . “…”                                    0.45-0.55
+sentence-subject   no speech verb, but a subject before the quote    0.4-0.45
+previous-paragraph the subject of the paragraph before a bare quote  0.25-0.5
+=================  ================================================  ==========
 
 A pronoun as the source costs 0.1 and a descriptive reference ("the Hezbollah
-chief") 0.15, since both go through resolution.
+chief") 0.15-0.3, since both go through resolution. A source the article does not
+name ("a longtime adviser to Trump") becomes an unnamed entity: its words, no guess.
 """
 
 from __future__ import annotations
