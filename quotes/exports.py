@@ -49,6 +49,7 @@ CSV_COLUMNS = [
     "kind",
     "text",
     "speaker",
+    "speaker_as_written",
     "attribution_method",
     "confidence",
     "speaker_confirmed",
@@ -216,6 +217,7 @@ def csv_rows(records: Iterable[ClaimRecord]) -> Iterator[list[str]]:
             claim.kind,
             _cell(claim.exact),
             _cell(claim.speaker.name if claim.speaker else ""),
+            _cell(claim.speaker_text),
             claim.attribution_method,
             "" if claim.confidence is None else f"{claim.confidence:.3f}",
             "yes" if claim.speaker_confirmed else "no",
@@ -292,6 +294,7 @@ def record_json(record: ClaimRecord) -> dict[str, Any]:
             "aliases": [a.alias for a in speaker.aliases.all()],
         },
         "attribution": {
+            "as_written": claim.speaker_text,
             "method": claim.attribution_method,
             "cue": claim.cue,
             "confidence": claim.confidence,
@@ -448,6 +451,8 @@ def _md_claim(record: ClaimRecord, number: int, *, with_article: bool) -> list[s
         if claim.speaker.role:
             speaker += f", {md_escape(claim.speaker.role)}"
         lines.append(f"- **Speaker:** {speaker}")
+    elif claim.speaker_text:
+        lines.append(f"- **Speaker:** not named; the article says {md_escape(claim.speaker_text)}")
     else:
         lines.append("- **Speaker:** unattributed")
     lines.append(f"- **Kind:** {claim.get_kind_display()}")

@@ -198,6 +198,7 @@ def test_json_is_the_full_nested_record(report: Report) -> None:
     assert first["speaker"]["aliases"] == ["The Minister of Ann <i>Evil</i> *Star*"]
     assert first["speaker"]["party"] == "Green"
     assert first["attribution"] == {
+        "as_written": "",
         "method": "said-before",
         "cue": "",
         "confidence": 0.9,
