@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -38,7 +41,7 @@ def can_publish(request: HttpRequest) -> bool:
     return request.user.has_perm(PUBLISH_PERM)
 
 
-def claim_count(field: str) -> Coalesce:
+def claims_per_row(field: str) -> Coalesce:
     """The number of claims whose `field` is the row, as a correlated subquery.
 
     Not Count("claims"): that joins every claim and groups the whole table for every query
@@ -55,14 +58,21 @@ def claim_count(field: str) -> Coalesce:
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
-def readable_ids(model: Any, values: list[str]) -> bool:
-    """Whether every value is a primary key of `model` in form: forged ids ("abc", "1.5")
-    made Django's lookups raise ValueError, a 500 instead of a refusal."""
-    field = model._meta.pk
+def readable_id(field: Any, value: Any) -> bool:
+    """Whether `value` can be looked up as `field`: forged ids ("abc", "1.5", 10**30) made
+    Django's `__in` lookups raise ValueError or OverflowError, a 500 instead of a refusal."""
     try:
-        return all(field.to_python(value) is not None for value in values)
+        python = field.to_python(value)
     except ValidationError:
         return False
+    if isinstance(python, int):
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        return (low is None or low <= python) and (high is None or python <= high)
+    return python is not None
+
+
+def readable_ids(model: Any, values: list[str]) -> bool:
+    return all(readable_id(model._meta.pk, value) for value in values)
 
 
 class CheckedAutocompleteSelect(AutocompleteSelect):
@@ -72,16 +82,10 @@ class CheckedAutocompleteSelect(AutocompleteSelect):
     that is no id made that lookup raise, so the error page was a 500.
     """
 
-    def optgroups(self, name: str, value: list[str], attr: Any = None) -> Any:
+    def optgroups(self, name: str, value: Sequence[str], attr: Any = None) -> Any:
         remote = self.field.remote_field
         target = remote.model._meta.get_field(remote.field_name)
-        ids = []
-        for item in value:
-            try:
-                target.to_python(item)
-            except ValidationError:
-                continue
-            ids.append(item)
+        ids = [item for item in value if readable_id(target, item)]
         return super().optgroups(name, ids, attr)
 
 
@@ -109,7 +113,7 @@ class CheckedAdminMixin(CheckedInputMixin):
         return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
 
     def response_action(self, request: HttpRequest, queryset: QuerySet[Any]) -> Any:
-        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        selected = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
         if not readable_ids(self.model, selected):  # type: ignore[attr-defined]
             self.message_user(  # type: ignore[attr-defined]
                 request, "The selection was not valid: reload the page.", messages.ERROR
@@ -189,7 +193,7 @@ class ArticleAdmin(CheckedAdminMixin, admin.ModelAdmin):
     inlines = [ClaimInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Article]:
-        return super().get_queryset(request).annotate(n_claims=claim_count("article"))
+        return super().get_queryset(request).annotate(n_claims=claims_per_row("article"))
 
     @admin.display(description="claims", ordering="n_claims")
     def claim_count(self, obj: Article) -> int:
@@ -478,7 +482,7 @@ class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(n_claims=claim_count("speaker"))
+            .annotate(n_claims=claims_per_row("speaker"))
             .prefetch_related("aliases")
         )
 

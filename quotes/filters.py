@@ -27,6 +27,8 @@ class ClaimFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Words in the claim",
         method="filter_text",
+        # a search of a whole article's length overflowed PostgreSQL's tsquery parser
+        max_length=500,
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     article = django_filters.ModelChoiceFilter(
