@@ -7,10 +7,12 @@ from typing import Any
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.urls import reverse_lazy
 
-from quotes.models import Article, Claim, Evidence, Rating, Speaker, Verdict
+from quotes.models import Article, Claim, Evidence, Rating, Speaker, SpeakerAlias, Verdict
 from quotes.search import search_claims
+from quotes.text import normalize_name
 
 ANY = "Any"
 
@@ -40,6 +42,19 @@ class ClaimFilter(django_filters.FilterSet):
         queryset=Speaker.objects.all(),
         empty_label=ANY,
         help_text="Choose it from the speaker's page.",
+    )
+    said_by = django_filters.CharFilter(
+        label="Said by",
+        method="filter_said_by",
+        max_length=200,
+        help_text="A speaker's name or alias, or the words for an unnamed source.",
+        widget=forms.TextInput(
+            attrs={
+                "list": "speaker-names",
+                "autocomplete": "off",
+                "data-autocomplete": reverse_lazy("quotes:speaker_search"),
+            }
+        ),
     )
     kind = django_filters.ChoiceFilter(choices=Claim.Kind.choices, empty_label=ANY)
     has_evidence = django_filters.BooleanFilter(
@@ -86,7 +101,7 @@ class ClaimFilter(django_filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = ["q", "article", "speaker", "kind"]
+        fields = ["q", "article", "speaker", "said_by", "kind"]
 
     # Articles and speakers run to tens of thousands: their <select>s offer only the chosen
     # one (set from an article's or a speaker's page) so the page stays small and fast.
@@ -104,6 +119,24 @@ class ClaimFilter(django_filters.FilterSet):
                 field.widget.choices = [("", ANY)] + [(obj.pk, str(obj)) for obj in chosen]
             form._selected_only = True  # type: ignore[attr-defined]
         return form
+
+    def filter_said_by(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
+        """Claims of the speaker with this name or alias; failing an exact name, of every
+        speaker whose name or alias contains it, and of unnamed sources described so."""
+        key = normalize_name(value)
+        if not key:
+            return queryset
+        aliases = SpeakerAlias.objects.filter(speaker=OuterRef("speaker"))
+        exact = Q(speaker__normalized_name=key) | Exists(aliases.filter(normalized=key))
+        if Speaker.objects.filter(
+            Q(normalized_name=key) | Exists(SpeakerAlias.objects.filter(normalized=key))
+        ).exists():
+            return queryset.filter(exact)
+        return queryset.filter(
+            Q(speaker__normalized_name__contains=key)
+            | Exists(aliases.filter(normalized__contains=key))
+            | Q(speaker__isnull=True, speaker_text__icontains=value.strip())
+        )
 
     def filter_text(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         return search_claims(queryset, value)

@@ -577,7 +577,16 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         page = _page_of_claims(request, filterset.qs)
     query = request.GET.copy()
     query.pop("page", None)
-    more = ("article", "speaker", "has_evidence", "stance", "reviewer", "date_after", "date_before")
+    more = (
+        "article",
+        "speaker",
+        "said_by",
+        "has_evidence",
+        "stance",
+        "reviewer",
+        "date_after",
+        "date_before",
+    )
     return render(
         request,
         "quotes/claims.html",

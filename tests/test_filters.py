@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from quotes.filters import ClaimFilter
 from quotes.models import Claim, Verdict
@@ -112,3 +114,36 @@ def test_bad_values_are_errors_not_empty_results(
     filterset = ClaimFilter(params, queryset=Claim.objects.all())
     assert not filterset.is_valid()
     assert set(filterset.errors) == set(params)
+
+
+def test_said_by_matches_a_name_an_alias_part_of_a_name_or_an_unnamed_source() -> None:
+    ncri = SpeakerFactory(name="National Council of Resistance of Iran")
+    ncri.add_alias("NCRI")
+    jones = SpeakerFactory(name="Jonah Jones")
+    article = ArticleFactory(body="Whatever they said, it was said loudly and clearly.")
+    by_ncri = ClaimFactory(article=article, start=0, end=8, kind="quote", speaker=ncri)
+    by_jones = ClaimFactory(article=article, start=9, end=18, kind="quote", speaker=jones)
+    unnamed = ClaimFactory(
+        article=article,
+        start=20,
+        end=30,
+        kind="quote",
+        speaker=None,
+        speaker_text="a longtime adviser to Trump",
+    )
+    assert filtered(said_by="the NCRI") == {by_ncri.pk}  # an alias, exactly
+    assert filtered(said_by="national council of resistance of iran") == {by_ncri.pk}
+    assert filtered(said_by="jones") == {by_jones.pk}  # part of a name
+    assert filtered(said_by="adviser to Trump") == {unnamed.pk}
+    assert filtered(said_by="nobody at all") == set()
+
+
+def test_said_by_is_in_the_claims_page_with_the_autocomplete(checker_client: Client) -> None:
+    speaker = SpeakerFactory(name="Jonah Jones")
+    ClaimFactory(kind="quote", speaker=speaker)
+    page = checker_client.get(reverse("quotes:claims"), {"said_by": "jonah"})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert 'list="speaker-names"' in html and '<datalist id="speaker-names">' in html
+    assert f'data-autocomplete="{reverse("quotes:speaker_search")}"' in html
+    assert "1 claim" in html
