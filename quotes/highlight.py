@@ -79,7 +79,9 @@ def segments(body: str, claims: Iterable[Claim]) -> list[Segment]:
         quote = quotes[qi] if qi < len(quotes) and quotes[qi].start <= start else None
         speaker_label = ""
         if quote is not None and quote.start == start:
-            speaker_label = str(quote.speaker) if quote.speaker_id else "speaker unknown"
+            speaker_label = (
+                str(quote.speaker) if quote.speaker_id else quote.speaker_text or "speaker unknown"
+            )
         verdicts = [_label(c) for c in (quote, statement) if c is not None and c.end == end]
         result.append(
             Segment(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from quotes import services
 from quotes.models import Claim, Speaker
@@ -33,3 +35,15 @@ def test_named_speaker_keeps_the_article_description() -> None:
     quote = article.claims.get(kind=Claim.Kind.QUOTE)
     assert quote.speaker.name == "Howard Dean"
     assert quote.speaker_text == "Howard Dean (D), a Clinton supporter"
+
+
+def test_workbench_shows_an_unnamed_source_and_why(checker_client: Client) -> None:
+    article = services.ingest_article(
+        body="“It is over,” said a senior White House official on Monday.\n", title="Unnamed"
+    )
+    quote = article.claims.get(kind=Claim.Kind.QUOTE)
+    html = checker_client.get(
+        reverse("quotes:article", args=[article.pk]), {"claim": quote.pk}
+    ).content.decode()
+    assert "a senior White House official" in html and "does not name" in html
+    assert "after-quote" in html and "confidence 0.85" in html

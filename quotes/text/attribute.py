@@ -220,6 +220,10 @@ class Attributor:
         chunk = self.text[start:end]
         if not chunk.strip():
             return None
+        # "a senior White House official": the names in it are not the speaker
+        unnamed = _UNNAMED.match(self.text, start)
+        if unnamed and unnamed.start("np") - start < 4:
+            return self.entities.unnamed(unnamed.group("np").replace("\u2024", ".")), 0.1
         mentions = [m for m in find_mentions(self.text, start, end) if not m.modifier]
         # a preposition before the phrase ("according to the WHO") is not inside it
         usable = [
@@ -238,9 +242,6 @@ class Attributor:
                 self.last_description = mention.role
             return named, 0.0
         stripped = chunk.strip(" ,—–-")
-        unnamed = _UNNAMED.match(self.text, start)
-        if unnamed and unnamed.start("np") - start < 4:
-            return self.entities.unnamed(unnamed.group("np").replace("\u2024", ".")), 0.1
         pronoun = _PRONOUN.fullmatch(stripped)
         if pronoun:
             entity = self.context.resolve_pronoun(pronoun.group("p"), self._local(start))
