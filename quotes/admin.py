@@ -227,8 +227,10 @@ class VerdictInline(CheckedInputMixin, admin.StackedInline):
     can_delete = False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # Publishing goes through the Verdict admin, where it is permission-checked.
-        return (*self.readonly_fields, "status")
+        # Publishing goes through the Verdict admin, where it is permission-checked. Only an
+        # editor names another reviewer: a fact-checker's new verdict is their own.
+        extra = () if can_publish(request) else ("reviewer",)
+        return (*self.readonly_fields, "status", *extra)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # `obj` is the claim. Its published verdict is an editor's to change: a fact-checker
@@ -389,10 +391,14 @@ class VerdictAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
         return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # A verdict judges one claim: moving it would pin its rating on another.
+        # A verdict judges one claim: moving it would pin its rating on another. Only an
+        # editor names another reviewer: a fact-checker's new verdict is their own.
+        fields = tuple(self.readonly_fields)
+        if not can_publish(request):
+            fields += ("reviewer",)
         if obj is not None and obj.pk:
-            return (*self.readonly_fields, "claim")
-        return self.readonly_fields
+            fields += ("claim",)
+        return fields
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

@@ -165,3 +165,25 @@ def test_change_list_queries_do_not_grow_with_rows(
     make_rows(8)
     with django_assert_num_queries(len(small.captured_queries)):
         assert editor_client.get(changelist(model)).status_code == 200
+
+
+def test_only_an_editor_names_another_reviewer(
+    checker_client: Client, editor_client: Client, fact_checker: object, editor: object
+) -> None:
+    claim = ClaimFactory()
+    rating = Verdict._meta.get_field("rating").related_model.objects.first()
+    add = reverse("admin:quotes_verdict_add")
+    assert b'name="reviewer"' not in checker_client.get(add).content
+    checker_client.post(
+        add,
+        {
+            "claim": claim.pk,
+            "rating": rating.pk,
+            "rationale": "Checked against the budget.",
+            "status": "draft",
+            "reviewer": editor.pk,  # forged: a fact-checker signing as the editor
+        },
+    )
+    verdict = Verdict.objects.get(claim=claim)
+    assert verdict.reviewer == fact_checker
+    assert b'name="reviewer"' in editor_client.get(add).content

@@ -539,7 +539,8 @@ ADMIN_TARGETS = [
             Field("rating", "fk", required=True, forged=("false",)),
             # publishing is an editor's call: not a value a fact-checker can post
             Field("status", "choice", required=True, forged=("published", "deleted")),
-            Field("reviewer", "fk"),
+            # no "reviewer": it is read-only to fact-checkers (a posted one is ignored,
+            # tests/test_admin.py::test_only_an_editor_names_another_reviewer)
         ),
         admin=True,
     ),
