@@ -23,7 +23,7 @@ run: export DEBUG ?= 1
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py ensure_local_user
+	$(PY) manage.py ensure_local_user --url http://127.0.0.1:$(PORT)/
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## test: lint, checks and the whole test suite (browser tests included)
