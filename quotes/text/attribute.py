@@ -59,6 +59,7 @@ _VERBS = (
 VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _PARTICIPLE = re.compile(r"ing$")
 _AFTER_VERB_FIRST = re.compile(rf"^[\s,;:.!?—–-]*\b(?P<verb>{_VERBS})\b\s+(?P<rest>.*)$", re.S)
+_THAT = re.compile(r"(?:that|how|why|what|whether|if)\b")
 _AFTER_SOURCE_FIRST = re.compile(
     rf"^[\s,;:—–-]*(?P<source>[^,;:.!?“”\"]{{1,120}}?)\s+(?:(?:also|then|later|again|once|has|"
     rf"had|have|would|will|recently|previously|simply|further|quickly|once|just|had\s+)\s+)?"
@@ -355,7 +356,11 @@ class Attributor:
             if found:
                 return Attribution(found[0], "after-quote", "―", 0.9 - found[1])
         match = _AFTER_VERB_FIRST.match(window)
-        if match:
+        # ”, adding that Donald Trump …: a participle goes on with the subject from before
+        # the quote, and what follows it is not the speaker
+        if match and not (
+            _PARTICIPLE.search(match.group("verb")) or _THAT.match(match.group("rest"))
+        ):
             rest_start = start + match.start("rest")
             rest_end = rest_start + _phrase_length(match.group("rest"))
             found = self.source(rest_start, rest_end, "last")

@@ -163,6 +163,11 @@ def _around(
             min(0.8, paragraph_speaker.confidence),
             paragraph_speaker.description,
         )
+    # "Gov. Jerry Brown endorsed her, citing her “…”": the quote's own subject is surer
+    # than the speaker of the sentence or paragraph before
+    found = attributor.sentence_subject(sents[index][0], quote.outer[0])
+    if found is not None:
+        return found
     if index > 0:
         found = attributor.sentence_speaker(*sents[index - 1])
         if found is not None:
