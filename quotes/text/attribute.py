@@ -14,7 +14,7 @@ colon              X: “…”                                            0.8
 continuation       the quote goes on, or a bare quote paragraph      <= 0.8
 participle         X …, stating that … “…”                           0.75
 same-sentence      a second quote of an attributed sentence          <= 0.7
-previous-sentence  X said … . “…”                                    0.45-0.55
+previous-sentence  X said … . “…”                                    0.35-0.4
 sentence-subject   no speech verb, but a subject before the quote    0.4-0.45
 previous-paragraph the subject of the paragraph before a bare quote  0.25-0.5
 =================  ================================================  ==========
@@ -542,11 +542,11 @@ class Attributor:
         if pronoun:
             entity = self.context.resolve_pronoun(pronoun, [])
             if entity is not None:
-                return Attribution(entity, "previous-sentence", verb.group(), 0.45)
+                return Attribution(entity, "previous-sentence", verb.group(), 0.35)
         mentions = _candidates(find_mentions(self.text, start, region_end))
         if mentions:
             return Attribution(
-                self.entities.add(mentions[-1]), "previous-sentence", verb.group(), 0.55
+                self.entities.add(mentions[-1]), "previous-sentence", verb.group(), 0.4
             )
         return None
 
