@@ -399,3 +399,19 @@ def test_spokesman_title_is_the_role_and_the_name_the_speaker() -> None:
     assert [c.speaker for c in analysis.claims if c.kind == "quote"] == ["Josh Earnest"]
     (earnest,) = analysis.speakers
     assert earnest.role == "White House spokesman"
+
+
+def test_participle_after_a_quote_names_no_new_speaker() -> None:
+    text = (
+        "Cruz said that there is “only one strong conservative in a position to win,” "
+        "adding that it is why Donald Trump “relentlessly attacks us every day.”"
+    )
+    assert [s for _, s in quotes_of(text)] == ["Cruz", "Cruz"]
+
+
+def test_own_sentence_subject_before_the_previous_speaker() -> None:
+    text = (
+        "“We will carry the state,” said Mindy Romero, a pollster.\n\n"
+        "On Tuesday, Gov. Jerry Brown endorsed her, citing her “firm grasp of the issues.”\n"
+    )
+    assert [s for _, s in quotes_of(text)] == ["Mindy Romero", "Jerry Brown"]
