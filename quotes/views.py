@@ -312,12 +312,15 @@ def _invalid(request: HttpRequest, claim: Claim, **forms: Any) -> HttpResponse:
     return _answer(request, claim, status=400, **forms)
 
 
-def _stale(request: HttpRequest, current: Claim | Verdict, what: str) -> None:
+def _stale(request: HttpRequest, current: Claim | Verdict, what: str, yours: str = "") -> None:
+    """Refuse a stale edit, naming the newer version and giving back what the reviewer
+    wrote, so that nothing typed is lost."""
+    kept = f" What you wrote, not saved: {yours}" if yours else ""
     messages.error(
         request,
         f"Not saved: someone else changed this {what} since you opened it "
         f"(it is now version {current.version}: {current}). Review the current version "
-        "below and apply your change again.",
+        f"below and apply your change again.{kept}",
     )
 
 
@@ -344,7 +347,7 @@ def claim_speaker(request: HttpRequest, pk: int) -> HttpResponse:
             claim.speaker_confirmed = speaker is not None
             claim.save_checked(data["version"])
     except StaleEdit as exc:
-        _stale(request, exc.current, "claim")
+        _stale(request, exc.current, "claim", f"speaker “{data.get('speaker_name') or ''}”")
         return _answer(request, claim, status=409)
     except (ValidationError, IntegrityError) as exc:
         # IntegrityError: another reviewer created a speaker of that name a moment ago
@@ -490,8 +493,9 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     data = form.cleaned_data
     verdict = getattr(claim, "verdict", None)
     current_version = verdict.version if verdict else 0
+    yours = f"{data['rating']}, “{data['rationale']}”"
     if data["version"] != current_version:
-        _stale(request, verdict or claim, "verdict" if verdict else "claim")
+        _stale(request, verdict or claim, "verdict" if verdict else "claim", yours)
         return _answer(request, claim, status=409)
     if verdict is not None and verdict.is_published:
         form.add_error(
@@ -515,11 +519,11 @@ def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
                 verdict.reviewer = verdict.reviewer or request.user
                 verdict.save_checked(data["version"])
     except StaleEdit as exc:
-        _stale(request, exc.current, "verdict")
+        _stale(request, exc.current, "verdict", yours)
         return _answer(request, claim, status=409)
     except IntegrityError:
         # another reviewer created the claim's verdict between our read and our write
-        _stale(request, _claim(pk).verdict, "verdict")
+        _stale(request, _claim(pk).verdict, "verdict", yours)
         return _answer(request, claim, status=409)
     status = "saved as a draft" if data["status"] == Verdict.Status.DRAFT else "sent for review"
     messages.success(request, f"Verdict {status}.")

@@ -268,6 +268,7 @@ def test_a_stale_speaker_edit_is_refused_and_loses_nothing(
     response = checker_client.post(url, {"version": 1, "speaker_name": "Hassan Nasrallah"})
     assert response.status_code == 409
     assert "it is now version 2" in response.content.decode()
+    assert "What you wrote, not saved: speaker “Hassan Nasrallah”" in soup(response).get_text()
     claim.refresh_from_db()
     assert claim.speaker.name == "Maryam Rajavi" and claim.version == 2
     # the same for htmx: the panel in place, showing the newer version
@@ -659,7 +660,10 @@ def test_a_stale_verdict_edit_is_refused(checker_client: Client, editor_client: 
     assert editor_client.post(url, {**data, "rationale": "Editor's."}).status_code == 302
     response = checker_client.post(url, {**data, "rationale": "Checker's."})
     assert response.status_code == 409
-    assert "it is now version 2" in response.content.decode()
+    text = soup(response).get_text()
+    assert "it is now version 2" in text
+    # the newer version is shown, and what the second reviewer typed is given back
+    assert "Editor's." in text and "What you wrote, not saved: False, “Checker's.”" in text
     verdict.refresh_from_db()
     assert verdict.rationale == "Editor's."
 
