@@ -1,0 +1,67 @@
+"""Login throttling, password rules and the Content-Security-Policy of the workbench pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from tests.factories import ClaimFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+def test_repeated_failed_logins_lock_the_account_even_for_the_right_password() -> None:
+    User.objects.create_user("rita", password="a-long-right-password")
+    client = Client()
+    login = reverse("login")
+    statuses = [
+        client.post(login, {"username": "rita", "password": "wrong"}).status_code for _ in range(3)
+    ]
+    assert statuses == [200, 200, 429]  # the form says "wrong" twice, then the lock
+    response = client.post(login, {"username": "rita", "password": "a-long-right-password"})
+    assert response.status_code == 429  # locked out: the right password no longer opens it
+    assert "_auth_user_id" not in client.session
+    # another account from elsewhere is not locked with it
+    User.objects.create_user("sam", password="another-long-password")
+    other = Client(REMOTE_ADDR="10.0.0.9")
+    response = other.post(login, {"username": "sam", "password": "another-long-password"})
+    assert response.status_code == 302
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3)
+def test_a_good_login_below_the_limit_works() -> None:
+    User.objects.create_user("rita", password="a-long-right-password")
+    client = Client()
+    client.post(reverse("login"), {"username": "rita", "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": "rita", "password": "a-long-right-password"}
+    )
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("password", ["short", "password123", "12345678901", "rita-rita-rita"])
+def test_weak_passwords_are_refused(password: str) -> None:
+    with pytest.raises(ValidationError):
+        validate_password(password, User(username="rita-rita-rita"))
+
+
+def test_every_workbench_page_sends_a_strict_csp(checker_client: Client) -> None:
+    claim = ClaimFactory()
+    pages = [
+        reverse("quotes:dashboard"),
+        reverse("quotes:claims"),
+        reverse("quotes:article", args=[claim.article_id]),
+        reverse("quotes:claim", args=[claim.pk]),
+        reverse("quotes:speakers"),
+        reverse("quotes:import"),
+    ]
+    for url in pages:
+        policy = checker_client.get(url)["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "style-src 'self'" in policy, url
+        assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, url
+        assert "frame-ancestors 'none'" in policy, url
