@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
+from simple_history.utils import bulk_create_with_history
 
 from quotes.models import Article, Claim, Evidence, Source, Speaker, SpeakerAlias, Verdict
 from quotes.text import (
@@ -335,3 +336,35 @@ def merge_with_next(claim: Claim) -> Claim:
     renumber(claim.article)
     claim.refresh_from_db()
     return claim
+
+
+def create_statement_articles(
+    articles: list[Article],
+    claim_fields: list[dict[str, Any]],
+    *,
+    method: str,
+    reason: str,
+    batch_size: int = 1000,
+) -> list[Claim]:
+    """Data sets of single statements (LIAR, Climate-FEVER): one article per statement and
+    one claim spanning its body, in bulk, with history rows so that the admin's history of
+    these records starts at the import. `claim_fields` adds to each claim (speaker, ...)."""
+    saved = Article.objects.bulk_create(articles, batch_size=batch_size)
+    return bulk_create_with_history(
+        [
+            Claim(
+                article=article,
+                position=1,
+                start=0,
+                end=len(article.body),
+                exact=article.body,
+                kind=Claim.Kind.STATEMENT,
+                attribution_method=method,
+                **fields,
+            )
+            for article, fields in zip(saved, claim_fields, strict=True)
+        ],
+        Claim,
+        batch_size=batch_size,
+        default_change_reason=reason,
+    )

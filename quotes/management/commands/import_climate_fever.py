@@ -30,9 +30,9 @@ from urllib.parse import quote
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
-from quotes.models import Article, Claim, Evidence, Source
+from quotes.models import Article, Evidence, Source
+from quotes.services import create_statement_articles, refresh_after_bulk_import
 
 CLAIM_LABELS = {"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO", "DISPUTED"}
 STANCES = {
@@ -335,6 +335,7 @@ class Command(BaseCommand):
 
         with transaction.atomic():
             claims, evidence, sources, new_sources = self._create(keep)
+        refresh_after_bulk_import()
         self.stdout.write(
             f"Imported {claims} Climate-FEVER claims with {evidence} pieces of evidence from "
             f"{sources} Wikipedia articles ({new_sources} new sources). No verdicts: the labels "
@@ -376,27 +377,12 @@ class Command(BaseCommand):
 
     def _create(self, rows: list[Row]) -> tuple[int, int, int, int]:
         sources, new_sources = self._sources(rows)
-        articles = Article.objects.bulk_create(
+        claims = create_statement_articles(
             [Article(title=title_for(row), outlet=OUTLET, body=row.claim) for row in rows],
+            [{} for _ in rows],
+            method=METHOD,
+            reason=REASON,
             batch_size=BATCH,
-        )
-        # With history rows, so the admin's history of these records starts at the import.
-        claims = bulk_create_with_history(
-            [
-                Claim(
-                    article=article,
-                    position=1,
-                    start=0,
-                    end=len(row.claim),
-                    exact=row.claim,
-                    kind=Claim.Kind.STATEMENT,
-                    attribution_method=METHOD,
-                )
-                for article, row in zip(articles, rows, strict=True)
-            ],
-            Claim,
-            batch_size=BATCH,
-            default_change_reason=REASON,
         )
         evidence = Evidence.objects.bulk_create(
             [

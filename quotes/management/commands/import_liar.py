@@ -17,8 +17,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from quotes.models import NAME_KEY_LENGTH, Article, Claim, Rating, Speaker, SpeakerAlias, Verdict
-from quotes.services import refresh_after_bulk_import
+from quotes.models import NAME_KEY_LENGTH, Article, Rating, Speaker, SpeakerAlias, Verdict
+from quotes.services import create_statement_articles, refresh_after_bulk_import
 from quotes.text import normalize_name
 
 # LIAR's six labels on our scale; "barely-true" is PolitiFact's old name for mostly false.
@@ -226,30 +226,19 @@ class Command(BaseCommand):
 
     def _create(self, rows: list[Row], ratings: dict[str, Rating]) -> int:
         speakers = self._speakers(rows)
-        articles = Article.objects.bulk_create(
+        claims = create_statement_articles(
             [Article(title=title_for(row), outlet=OUTLET, body=row.statement) for row in rows],
-            batch_size=BATCH,
-        )
-        # With history rows, so the admin's history of these records starts at the import.
-        claims = bulk_create_with_history(
             [
-                Claim(
-                    article=article,
-                    position=1,
-                    start=0,
-                    end=len(row.statement),
-                    exact=row.statement,
-                    kind=Claim.Kind.STATEMENT,
-                    speaker=speakers.get(normalize_name(speaker_name(row.speaker))),
-                    attribution_method=METHOD,
-                    context=row.context[:300],
-                    subjects=row.subjects.replace(",", ", ")[:300],
-                )
-                for article, row in zip(articles, rows, strict=True)
+                {
+                    "speaker": speakers.get(normalize_name(speaker_name(row.speaker))),
+                    "context": row.context[:300],
+                    "subjects": row.subjects.replace(",", ", ")[:300],
+                }
+                for row in rows
             ],
-            Claim,
+            method=METHOD,
+            reason=REASON,
             batch_size=BATCH,
-            default_change_reason=REASON,
         )
         bulk_create_with_history(
             [
