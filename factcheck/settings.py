@@ -130,6 +130,7 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_ENABLED = envbool("AXES_ENABLED", "true")
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 
 # Django 6's default, opted into now: a URL typed without a scheme is taken as https.

@@ -25,6 +25,7 @@ def test_repeated_failed_logins_lock_the_account_even_for_the_right_password() -
     assert statuses == [200, 200, 429]  # the form says "wrong" twice, then the lock
     response = client.post(login, {"username": "rita", "password": "a-long-right-password"})
     assert response.status_code == 429  # locked out: the right password no longer opens it
+    assert "Too many failed logins" in response.content.decode()
     assert "_auth_user_id" not in client.session
     # another account from elsewhere is not locked with it
     User.objects.create_user("sam", password="another-long-password")
