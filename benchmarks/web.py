@@ -58,6 +58,7 @@ def pages() -> list[tuple[str, str]]:
         ("claims searched", f"{claims}?q=tax"),
         ("article workbench", reverse("quotes:article", args=[article.pk])),
         ("speaker page", reverse("quotes:speaker", args=[busiest.pk])),
+        ("speakers A to Z", reverse("quotes:speakers")),
         ("claim + similar", reverse("quotes:claim", args=[claim.pk])),
         ("admin claims", reverse("admin:quotes_claim_changelist")),
         ("admin verdicts", reverse("admin:quotes_verdict_changelist")),

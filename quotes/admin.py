@@ -12,8 +12,7 @@ from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
@@ -27,6 +26,7 @@ from quotes.models import (
     Speaker,
     SpeakerAlias,
     Verdict,
+    claims_per_row,
 )
 from quotes.services import ArticleRejected, check_body
 from quotes.text import normalize_name
@@ -39,23 +39,6 @@ MAX_SEARCH = 500
 
 def can_publish(request: HttpRequest) -> bool:
     return request.user.has_perm(PUBLISH_PERM)
-
-
-def claims_per_row(field: str) -> Coalesce:
-    """The number of claims whose `field` is the row, as a correlated subquery.
-
-    Not Count("claims"): that joins every claim and groups the whole table for every query
-    the change list runs (both counts, each list filter's DISTINCT), although only the
-    page's rows show the number. The subquery is computed for the rows shown only.
-    """
-    counts = (
-        Claim.objects.filter(**{field: OuterRef("pk")})
-        .order_by()
-        .values(field)
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
 
 
 def readable_id(field: Any, value: Any) -> bool:

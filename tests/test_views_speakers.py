@@ -56,3 +56,21 @@ def test_autocomplete_offers_names_and_aliases(checker_client: Client) -> None:
     assert checker_client.get(url, {"q": "ZOË"}).json()["results"][0]["value"] == "Zoë Núñez"
     assert checker_client.get(url, {"q": "d"}).json() == {"results": []}
     assert checker_client.get(url, {"q": "x" * 5000}).status_code == 200
+
+
+def test_speakers_list_is_a_to_z_or_most_claims_first(checker_client: Client) -> None:
+    many = SpeakerFactory(name="Zed Many")
+    SpeakerFactory(name="Amy Few")
+    for _ in range(3):
+        ClaimFactory(speaker=many)
+    url = reverse("quotes:speakers")
+    names = [
+        a.get_text()
+        for a in BeautifulSoup(checker_client.get(url).content, "html.parser").select(
+            ".claim-rows a"
+        )
+    ]
+    assert names == ["Amy Few", "Zed Many"]
+    page = BeautifulSoup(checker_client.get(url, {"sort": "claims"}).content, "html.parser")
+    assert [a.get_text() for a in page.select(".claim-rows a")] == ["Zed Many", "Amy Few"]
+    assert "3 claims" in page.get_text()
