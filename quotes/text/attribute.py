@@ -146,6 +146,8 @@ _PERSON_ROLES = frozenset(
     economist professor analyst attorney lawyer prosecutor sheriff officer founder ceo host
     """.split()
 )
+_LOCAL_CANDIDATES = 8
+_LOCAL_MENTIONS = 40
 _SUBJECT_PRONOUN = frozenset({"he", "she", "they", "it"})
 
 
@@ -163,17 +165,17 @@ class Context:
 
     def __init__(self, entities: Entities) -> None:
         self.entities = entities
-        self.subjects: list[Entity] = []
-        self.mentioned: list[Entity] = []
+        # insertion-ordered sets (dicts), latest last: moving an entity to the end is O(1)
+        self.subjects: dict[Entity, None] = {}
+        self.mentioned: dict[Entity, None] = {}
         self.last: Attribution | None = None
 
     def note(self, entity: Entity, subject: bool) -> None:
         target = self.subjects if subject else self.mentioned
-        if entity in target:
-            target.remove(entity)
-        target.append(entity)
-        if subject and entity in self.mentioned:
-            self.mentioned.remove(entity)
+        target.pop(entity, None)
+        target[entity] = None
+        if subject:
+            self.mentioned.pop(entity, None)
         self.entities.mark_used(entity)
 
     def resolve_pronoun(self, pronoun: str, local: list[Entity]) -> Entity | None:
@@ -181,10 +183,8 @@ class Context:
         wants_person = gender in ("m", "f")
         # In its own sentence a pronoun most often refers to the subject, the first named
         # ("Clinton said that she called Sanders … what she called"); before it, to the latest.
-        pools = [list(local), list(reversed(self.subjects))]
-        if self.last is not None:
-            pools.append([self.last.entity])
-        pools.append(list(reversed(self.mentioned)))
+        last = [self.last.entity] if self.last is not None else []
+        pools = (local, reversed(self.subjects), last, reversed(self.mentioned))
         for pool in pools:
             for entity in pool:
                 if wants_person != (entity.kind == "person"):
@@ -301,9 +301,12 @@ class Attributor:
 
     def sentence_subject(self, start: int, end: int) -> Attribution | None:
         """No speech verb, but a subject before the quote: "Cruz coached Trump to “…”"."""
+        # The subject opens the sentence: reading its first 300 characters keeps a sentence
+        # of thousands of quotes linear.
+        end = min(end, start + 300)
         if end <= start:
             return None
-        words = self.text[start:end].split()
+        words = self.text[start:end].split(maxsplit=1)
         if words and words[0].lower().strip(",") in _SUBJECT_PRONOUN:
             entity = self.context.resolve_pronoun(words[0].strip(","), [])
             return Attribution(entity, "sentence-subject", None, 0.4) if entity else None
@@ -318,11 +321,16 @@ class Attributor:
         return self._sentence_subjects_before(before)
 
     def _sentence_subjects_before(self, before: int) -> list[Entity]:
-        found = []
-        for mention in self._sentence_mentions:
-            if mention.end <= before and not (mention.prepositional or mention.modifier):
+        """The sentence's entities named before `before`, first first. A pronoun takes the
+        first that fits, so a handful is enough, and a sentence of thousands of names costs
+        no more than a short one."""
+        found: list[Entity] = []
+        for mention in self._sentence_mentions[:_LOCAL_MENTIONS]:
+            if mention.end > before or len(found) == _LOCAL_CANDIDATES:
+                break
+            if not (mention.prepositional or mention.modifier):
                 entity = self.entities.lookup(mention.name)
-                if entity is not None:
+                if entity is not None and entity not in found:
                     found.append(entity)
         return found
 

@@ -49,7 +49,7 @@ class Entities:
         self._registry: dict[str, KnownSpeaker] = {}
         self._registry_surnames: dict[str, KnownSpeaker | None] = {}
         self._registry_roles: dict[str, KnownSpeaker | None] = {}
-        self.used: list[Entity] = []
+        self.used: dict[Entity, None] = {}  # an ordered set, most recently used last
         for known in registry:
             for alias in (known.name, *known.aliases):
                 self._registry.setdefault(normalize_name(alias), known)
@@ -134,13 +134,9 @@ class Entities:
         return entity
 
     def mark_used(self, entity: Entity) -> None:
-        if entity in self.used:
-            self.used.remove(entity)
-        self.used.append(entity)
+        self.used.pop(entity, None)
+        self.used[entity] = None
 
     def proposals(self) -> list[ProposedSpeaker]:
-        seen: list[Entity] = []
-        for entity in self._by_key.values():
-            if entity not in seen:
-                seen.append(entity)
+        seen = dict.fromkeys(self._by_key.values())  # each entity once, in order
         return [e.proposal() for e in seen]

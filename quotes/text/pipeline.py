@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from quotes.text.attribute import Attribution, Attributor, Context
@@ -59,10 +60,11 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
 
     for (p_start, p_end), quotes in zip(paras, quotations, strict=True):
         outers = [q.outer for q in quotes]
+        opens = [outer[0] for outer in outers]  # in order: each sentence's quotes by bisection
         sents = sentences(text, p_start, p_end, outers)
         paragraph_speaker: Attribution | None = None
         for index, (s_start, s_end) in enumerate(sents):
-            inside = [q for q in quotes if s_start <= q.outer[0] < s_end]
+            inside = quotes[bisect_left(opens, s_start) : bisect_left(opens, s_end)]
             mentions = []
             cursor = s_start
             for quote in [*inside, None]:
