@@ -235,7 +235,7 @@ class Attributor:
         # "Trump’s campaign manager Corey Lewandowski": the name, not the possessor; but
         # "Trump’s campaign said" has only the possessor to offer.
         owners = [m for m in usable if not m.possessive] or usable
-        if owners and (possessive_ok or owners[0].possessive is False):
+        if owners and (possessive_ok or not owners[0].possessive):
             mention = owners[-1] if pick == "last" else owners[0]
             named = self.entities.add(mention)
             self.describe(named, mention.end)
