@@ -105,8 +105,6 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         quote,
                         inside,
                     )
-                if found is None:
-                    found = attributor.sentence_subject(s_start, quote.outer[0])
                 if found is None and index == 0 and previous_paragraph is not None:
                     found = attributor.paragraph_subject(*previous_paragraph)
                 if found is None and quote.continued and previous_paragraph_speaker is not None:
