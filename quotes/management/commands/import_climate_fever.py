@@ -31,6 +31,7 @@ from urllib.parse import quote
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from quotes.management.report import write_skipped
 from quotes.models import Article, Evidence, Source
 from quotes.services import create_statement_articles, refresh_after_bulk_import
 
@@ -341,12 +342,7 @@ class Command(BaseCommand):
             f"{sources} Wikipedia articles ({new_sources} new sources). No verdicts: the labels "
             "say whether Wikipedia supports a claim, not whether it is true."
         )
-        if skipped:
-            self.stdout.write(f"Skipped {len(skipped)}:")
-            for reason in skipped[:50]:
-                self.stdout.write(f"  {reason}")
-            if len(skipped) > 50:
-                self.stdout.write(f"  ... and {len(skipped) - 50} more")
+        write_skipped(self.stdout, skipped)
 
     def _imported_ids(self) -> set[str]:
         titles = Article.objects.filter(outlet=OUTLET, title__startswith=TITLE_PREFIX).values_list(

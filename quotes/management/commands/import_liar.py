@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from quotes.management.report import write_skipped
 from quotes.models import NAME_KEY_LENGTH, Article, Rating, Speaker, SpeakerAlias, Verdict
 from quotes.services import create_statement_articles, refresh_after_bulk_import
 from quotes.text import normalize_name
@@ -189,12 +190,7 @@ class Command(BaseCommand):
             f"Imported {created} LIAR statements as claims with verdicts in review "
             "(PolitiFact's labels, not our checks: publish only after review)."
         )
-        if skipped:
-            self.stdout.write(f"Skipped {len(skipped)}:")
-            for reason in skipped[:50]:
-                self.stdout.write(f"  {reason}")
-            if len(skipped) > 50:
-                self.stdout.write(f"  ... and {len(skipped) - 50} more")
+        write_skipped(self.stdout, skipped)
 
     def _imported_ids(self) -> set[str]:
         titles = Article.objects.filter(outlet=OUTLET, title__startswith="LIAR ").values_list(
