@@ -1,9 +1,9 @@
-"""Mapping between our verdicts and schema.org ClaimReview markup.
+"""Importing schema.org ClaimReview markup; building ours is quotes/exports/claimreview.py.
 
-Export builds one ClaimReview per *published* verdict. Import reads what fact-checkers
-actually publish, which is often malformed (inverted or -1 rating bounds, dates with
-times and odd zones, missing itemReviewed, appearance given as bare strings), so the
-parsing helpers here are tolerant and report what they could not use.
+Import reads what fact-checkers actually publish, which is often malformed (inverted or
+-1 rating bounds, dates with times and odd zones, missing itemReviewed, appearance given
+as bare strings), so the parsing helpers here are tolerant and report what they could
+not use.
 """
 
 from __future__ import annotations
@@ -15,10 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -35,90 +33,6 @@ from quotes.models import (
     http_url_validator,
 )
 from quotes.text import normalize_name
-
-SCHEMA_CONTEXT = "https://schema.org"
-
-
-@dataclass(frozen=True)
-class RatingScale:
-    """The numeric bounds of our rating scale, for ratingValue/bestRating/worstRating."""
-
-    best: int | None
-    worst: int | None
-
-    @classmethod
-    def load(cls) -> RatingScale:
-        values = list(Rating.objects.filter(value__isnull=False).values_list("value", flat=True))
-        if not values:
-            return cls(None, None)
-        return cls(max(values), min(values))
-
-
-def permalink(verdict: Verdict) -> str:
-    """The absolute public URL of a verdict, for `url` in ClaimReview."""
-    return settings.PUBLIC_BASE_URL + reverse("reports:verdict", args=[verdict.pk])
-
-
-def organisation() -> dict[str, str]:
-    return {
-        "@type": "Organization",
-        "name": settings.FACTCHECK_ORG_NAME,
-        "url": settings.FACTCHECK_ORG_URL,
-    }
-
-
-def _speaker_markup(speaker: Speaker) -> dict[str, str]:
-    kind = "Organization" if speaker.kind == Speaker.Kind.ORGANISATION else "Person"
-    markup = {"@type": kind, "name": speaker.name}
-    if speaker.role and kind == "Person":
-        markup["jobTitle"] = speaker.role
-    return markup
-
-
-def build_claimreview(claim: Claim, verdict: Verdict, scale: RatingScale) -> dict[str, Any]:
-    """One ClaimReview (schema.org) for a published verdict on `claim`.
-
-    `claim` must come with its article and speaker loaded, and `verdict` with its rating,
-    so a list of them costs no queries per row. Raises ValueError for an unpublished
-    verdict: drafts and verdicts in review must never reach machine-readable exports.
-    """
-    if not verdict.is_published:
-        raise ValueError("Only published verdicts have a ClaimReview.")
-    rating = verdict.rating
-    review_rating: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
-    # Numbers only when both the label and the scale have them; off-scale labels
-    # (misleading, unverifiable) carry their name alone, as Google allows.
-    if rating.value is not None and scale.best is not None and scale.worst is not None:
-        review_rating.update(
-            ratingValue=rating.value, bestRating=scale.best, worstRating=scale.worst
-        )
-
-    article = claim.article
-    item: dict[str, Any] = {"@type": "Claim"}
-    if claim.speaker is not None:
-        item["author"] = _speaker_markup(claim.speaker)
-    if article.published is not None:
-        item["datePublished"] = article.published.isoformat()
-    if article.url:
-        item["appearance"] = [{"@type": "CreativeWork", "url": article.url}]
-
-    review: dict[str, Any] = {
-        "@context": SCHEMA_CONTEXT,
-        "@type": "ClaimReview",
-        "url": permalink(verdict),
-        "claimReviewed": claim.exact,
-        "author": organisation(),
-        "reviewRating": review_rating,
-        "itemReviewed": item,
-    }
-    if verdict.published_at is not None:
-        review["datePublished"] = timezone.localdate(verdict.published_at).isoformat()
-    if verdict.rationale:
-        review["reviewBody"] = verdict.rationale
-    return review
-
-
-# --- import -----------------------------------------------------------------------------
 
 
 @dataclass

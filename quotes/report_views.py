@@ -19,7 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from quotes import exports
-from quotes.claimreview import RatingScale, build_claimreview, permalink
+from quotes.exports.claimreview import RatingScale, build_claimreview
+from quotes.exports.records import permalink
 from quotes.models import Article, Claim, Evidence, Verdict
 
 # What json_script escapes: inside <script> the HTML parser ends the element at "</",

@@ -1,4 +1,4 @@
-"""The report builders in quotes/exports.py, checked by content for every format."""
+"""The report builders in quotes/exports/, checked by content for every format."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from quotes import exports
-from quotes.claimreview import RatingScale, build_claimreview
+from quotes.exports.claimreview import RatingScale, build_claimreview
 from quotes.models import Article, Claim, Evidence, Speaker, Verdict
 from tests import factories
 
@@ -397,7 +397,7 @@ def test_pdf_without_system_libraries_names_pango(
 def test_pdf_refuses_more_claims_than_the_limit(
     report: Report, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "MAX_PDF_CLAIMS", 3)
+    monkeypatch.setattr(exports.pdf, "MAX_PDF_CLAIMS", 3)
 
     with pytest.raises(exports.ExportTooLarge, match="4 claims is too many"):
         exports.export_article(report.article, "pdf")
@@ -452,9 +452,8 @@ def test_queries_do_not_grow_with_claims(
 
 
 def test_chunks_keep_queries_per_chunk_constant(
-    report: Report, django_assert_max_num_queries: Any, monkeypatch: pytest.MonkeyPatch
+    report: Report, django_assert_max_num_queries: Any
 ) -> None:
-    monkeypatch.setattr(exports, "CHUNK_SIZE", 4)
     add_claims(report.article, 20)
     # The ids, then per chunk of 4: claims (with joins), evidence, aliases, history.
     with django_assert_max_num_queries(1 + 6 * 4):

@@ -141,7 +141,7 @@ def test_pdf_without_pango_is_503_naming_it(
 def test_pdf_past_the_limit_is_400_with_advice(
     checker_client: Client, report: Report, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(exports, "MAX_PDF_CLAIMS", 2)
+    monkeypatch.setattr(exports.pdf, "MAX_PDF_CLAIMS", 2)
 
     response = checker_client.get(article_url(report, "pdf"))
 

@@ -1,0 +1,139 @@
+"""Report builders: HTML, PDF (WeasyPrint), Markdown, CSV, JSON and ClaimReview JSON-LD.
+
+The views (quotes/report_views.py) and `manage.py export_report` both call
+export_article() / export_claims(), so a report is the same wherever it is made. One
+module per format; `records` loads the claims they all read (only published verdicts).
+
+CSV, JSON, ClaimReview and Markdown are generators over the claims in chunks (the
+related rows select_related or prefetched per chunk), so memory stays flat and the number
+of queries grows with the number of chunks, not of claims.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from django.db.models import QuerySet
+
+from quotes.exports.base import Export, ExportError, ExportTooLarge, PdfUnavailable
+from quotes.exports.claimreview import iter_claimreview
+from quotes.exports.csv import iter_csv
+from quotes.exports.html import render_html
+from quotes.exports.json import iter_json
+from quotes.exports.markdown import iter_markdown, md_escape, md_url
+from quotes.exports.pdf import MAX_PDF_CLAIMS, render_pdf
+from quotes.exports.records import CHUNK_SIZE, NO_VERDICT, ClaimRecord, iter_records
+from quotes.models import Article, Claim
+
+__all__ = [
+    "CHUNK_SIZE",
+    "FORMATS",
+    "MAX_PDF_CLAIMS",
+    "NO_VERDICT",
+    "ClaimRecord",
+    "Export",
+    "ExportError",
+    "ExportTooLarge",
+    "PdfUnavailable",
+    "build_export",
+    "export_article",
+    "export_claims",
+    "iter_records",
+    "md_escape",
+    "md_url",
+]
+
+FORMATS = ("html", "pdf", "md", "csv", "json", "claimreview")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "report"
+
+
+def build_export(
+    claims: QuerySet[Claim],
+    fmt: str,
+    *,
+    title: str,
+    filename: str,
+    article: Article | None = None,
+    filters: Sequence[tuple[str, str]] = (),
+    standalone: bool = False,
+) -> Export:
+    """Build the export of `claims` in `fmt` (one of FORMATS).
+
+    CSV, JSON, ClaimReview and Markdown come back as lazy generators (streaming=True);
+    HTML and PDF are rendered now, so their errors (PdfUnavailable, ExportTooLarge)
+    raise here. `standalone` embeds the stylesheet in HTML, for files written outside
+    the web app.
+    """
+    if fmt == "csv":
+        return Export(fmt, "text/csv; charset=utf-8", f"{filename}.csv", iter_csv(claims), True)
+    if fmt == "json":
+        return Export(
+            fmt,
+            "application/json",
+            f"{filename}.json",
+            iter_json(claims, article=article),
+            True,
+        )
+    if fmt == "claimreview":
+        return Export(
+            fmt,
+            "application/ld+json",
+            f"{filename}.claimreview.json",
+            iter_claimreview(claims),
+            True,
+        )
+    if fmt == "md":
+        return Export(
+            fmt,
+            "text/markdown; charset=utf-8",
+            f"{filename}.md",
+            iter_markdown(claims, title=title, article=article),
+            True,
+        )
+    if fmt == "html":
+        html = render_html(
+            claims,
+            title=title,
+            article=article,
+            filters=filters,
+            mode="file" if standalone else "web",
+        )
+        return Export(fmt, "text/html; charset=utf-8", f"{filename}.html", [html.encode()], False)
+    if fmt == "pdf":
+        pdf = render_pdf(claims, title=title, article=article, filters=filters)
+        return Export(fmt, "application/pdf", f"{filename}.pdf", [pdf], False)
+    raise ExportError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+
+
+def export_article(article: Article, fmt: str, *, standalone: bool = False) -> Export:
+    """The report on one article's claims in `fmt`."""
+    return build_export(
+        article.claims.all(),
+        fmt,
+        title=article.title,
+        filename=f"article-{article.pk}-{_slug(article.title)}",
+        article=article,
+        standalone=standalone,
+    )
+
+
+def export_claims(
+    claims: QuerySet[Claim],
+    fmt: str,
+    *,
+    filters: Sequence[tuple[str, str]] = (),
+    standalone: bool = False,
+) -> Export:
+    """The report on a filtered list of claims (from the claims page) in `fmt`."""
+    return build_export(
+        claims,
+        fmt,
+        title="Claims report",
+        filename="claims-report",
+        filters=filters,
+        standalone=standalone,
+    )

@@ -1,0 +1,141 @@
+"""JSON: the full nested record of every claim, streamed claim by claim."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from quotes.exports.records import NO_VERDICT, ClaimRecord, iter_records, permalink, person_name
+from quotes.models import Article, Claim, Rating
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def article_json(article: Article, *, with_body: bool = False) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": article.pk,
+        "title": article.title,
+        "outlet": article.outlet,
+        "url": article.url,
+        "published": _iso(article.published),
+        "byline": article.byline,
+    }
+    if with_body:
+        data["body"] = article.body
+    return data
+
+
+def rating_json(rating: Rating) -> dict[str, Any]:
+    return {"label": rating.label, "slug": rating.slug, "value": rating.value}
+
+
+def record_json(record: ClaimRecord) -> dict[str, Any]:
+    """The full nested record of one claim, as exported in JSON."""
+    claim, verdict = record.claim, record.verdict
+    speaker = claim.speaker
+    data: dict[str, Any] = {
+        "id": claim.pk,
+        "article": article_json(claim.article),
+        "position": claim.position,
+        "kind": claim.kind,
+        "text": claim.exact,
+        "selector": {
+            "start": claim.start,
+            "end": claim.end,
+            "exact": claim.exact,
+            "prefix": claim.prefix,
+            "suffix": claim.suffix,
+        },
+        "context": claim.context,
+        "subjects": claim.subjects,
+        "speaker": None
+        if speaker is None
+        else {
+            "id": speaker.pk,
+            "name": speaker.name,
+            "kind": speaker.kind,
+            "role": speaker.role,
+            "party": speaker.party,
+            "state": speaker.state,
+            "aliases": [a.alias for a in speaker.aliases.all()],
+        },
+        "attribution": {
+            "as_written": claim.speaker_text,
+            "method": claim.attribution_method,
+            "cue": claim.cue,
+            "confidence": claim.confidence,
+            "confirmed": claim.speaker_confirmed,
+        },
+        "evidence": [
+            {
+                "stance": e.stance,
+                "excerpt": e.excerpt,
+                "note": e.note,
+                "added": _iso(e.created),
+                "source": {
+                    "url": e.source.url,
+                    "title": e.source.title,
+                    "publisher": e.source.publisher,
+                    "published": _iso(e.source.published),
+                    "archived_url": e.source.archived_url,
+                },
+            }
+            for e in record.evidence
+        ],
+        "verdict": None,
+    }
+    if verdict is not None:
+        data["verdict"] = {
+            "id": verdict.pk,
+            "status": verdict.status,
+            "rating": rating_json(verdict.rating),
+            "rationale": verdict.rationale,
+            "reviewer": person_name(verdict.reviewer),
+            "published_at": _iso(verdict.published_at),
+            "url": permalink(verdict),
+            "history": [
+                {
+                    "date": _iso(row.history_date),
+                    "change": {"+": "created", "~": "changed", "-": "deleted"}.get(
+                        row.history_type, row.history_type
+                    ),
+                    "reason": row.history_change_reason or "",
+                    "by": person_name(row.history_user),
+                    "rating": rating_json(row.rating),
+                    "rationale": row.rationale,
+                }
+                for row in record.history
+            ],
+        }
+    else:
+        data["verdict_note"] = NO_VERDICT
+    return data
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def iter_json(claims: QuerySet[Claim], *, article: Article | None = None) -> Iterator[bytes]:
+    """Stream the JSON export: a header object, then the claims array written claim by claim."""
+    header: dict[str, Any] = {
+        "format": "factcheck-workbench-export",
+        "version": 1,
+        "generated_at": timezone.now().isoformat(),
+        "organisation": {"name": settings.FACTCHECK_ORG_NAME, "url": settings.FACTCHECK_ORG_URL},
+        "rating_scale": [rating_json(r) for r in Rating.objects.all()],
+    }
+    if article is not None:
+        header["article"] = article_json(article, with_body=True)
+    # Write the header object without its closing brace, then the array piece by piece.
+    yield (_dumps(header)[:-1] + ',"claims":[').encode()
+    for index, record in enumerate(iter_records(claims, with_history=True)):
+        yield (("," if index else "") + _dumps(record_json(record))).encode()
+    yield b"]}\n"
