@@ -29,6 +29,7 @@ from quotes.models import (
     claims_per_row,
 )
 from quotes.services import ArticleRejected, check_body
+from quotes.signals import ratings_in_history
 from quotes.text import normalize_name
 
 PUBLISH_PERM = "quotes.publish_verdict"
@@ -541,3 +542,14 @@ class RatingAdmin(CheckedAdminMixin, admin.ModelAdmin):
     list_filter = ("needs_review",)
     prepopulated_fields = {"slug": ("label",)}
     search_fields = ("label",)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        # quotes.signals refuses to delete a rating that verdict history names: say so here
+        # (the page lists it as protected) instead of failing on the delete itself.
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        used = ratings_in_history([obj.pk for obj in objs])
+        protected = [
+            *protected,
+            *(f"{obj}: used in the history of a verdict" for obj in objs if obj.pk in used),
+        ]
+        return deleted, counts, perms_needed, protected

@@ -7,3 +7,6 @@ class QuotesConfig(AppConfig):
     name = "quotes"
     verbose_name = "Fact-checking"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from quotes import signals  # noqa: F401  (connects the receivers)

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from quotes.imports.speakers import find_speaker
+from quotes.imports.text import ImportRefused, read_text
 from quotes.models import (
     NAME_KEY_LENGTH,
     TOO_LONG_A_NAME,
@@ -19,10 +21,9 @@ from quotes.models import (
     Rating,
     Source,
     Speaker,
-    SpeakerAlias,
     Verdict,
 )
-from quotes.services import ArticleRejected, check_body, decode_upload
+from quotes.services import ArticleRejected, check_body
 from quotes.text import normalize_name
 
 UPLOAD_SUFFIXES = {".txt", ".md", ".html", ".htm"}
@@ -87,8 +88,8 @@ class ArticleImportForm(forms.Form):
                 self.add_error("file", f"The file is larger than {limit:,} bytes.")
                 return data
             try:
-                text = decode_upload(upload.read())
-            except ArticleRejected as exc:
+                text = read_text(upload.read(), name="The file")
+            except ImportRefused as exc:
                 self.add_error("file", str(exc))
                 return data
             if suffix in (".html", ".htm"):
@@ -111,18 +112,6 @@ class VersionedForm(forms.Form):
     """Carries the version the user saw, for optimistic locking."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-
-
-def find_speaker(name: str) -> Speaker | None:
-    """The speaker with this name or alias (compared after normalisation), if any."""
-    key = normalize_name(name)
-    if not key:
-        return None
-    speaker = Speaker.objects.filter(normalized_name=key).first()
-    if speaker is None:
-        alias = SpeakerAlias.objects.filter(normalized=key).select_related("speaker").first()
-        speaker = alias.speaker if alias else None
-    return speaker
 
 
 class SpeakerForm(VersionedForm):

@@ -66,12 +66,24 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(default=timezone.now, editable=False)
+    # A row of a data set (LIAR, Climate-FEVER) and its id there: a re-import finds the rows
+    # it already has through the unique index, not by reading titles. NULL for other
+    # articles, so that they never collide in that index.
+    dataset = models.CharField(max_length=40, null=True, blank=True, editable=False)
+    external_id = models.CharField(
+        "id in the data set", max_length=100, null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created", "-id"]
         indexes = [
             # Dashboard: newest first.
             models.Index(fields=["-created", "-id"], name="article_newest_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["dataset", "external_id"], name="article_dataset_row_unique"
+            ),
         ]
 
     def __str__(self) -> str:

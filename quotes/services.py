@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
-from simple_history.utils import bulk_create_with_history
 
+from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import Article, Claim, Evidence, Source, Speaker, SpeakerAlias, Verdict
 from quotes.text import (
     UNNAMED,
@@ -75,20 +74,6 @@ def check_body(body: str) -> str:
     return body
 
 
-def decode_upload(data: bytes) -> str:
-    """Decode an uploaded or read file as UTF-8 text, with a clear error otherwise."""
-    if b"\x00" in data:
-        raise ArticleRejected(
-            "The file contains NUL bytes: this looks like a binary file, not text."
-        )
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ArticleRejected(
-            f"The file is not valid UTF-8 text (byte {exc.start}): save it as UTF-8 and retry."
-        ) from exc
-
-
 def load_registry() -> list[KnownSpeaker]:
     """The speaker registry as plain data for the text pipeline."""
     aliases: dict[int, list[str]] = {}
@@ -98,42 +83,6 @@ def load_registry() -> list[KnownSpeaker]:
         KnownSpeaker(name=name, kind=kind, aliases=tuple(aliases.get(pk, ())))
         for pk, name, kind in Speaker.objects.values_list("pk", "name", "kind")
     ]
-
-
-@dataclass
-class SpeakerResolver:
-    """Maps names from the text pipeline to Speaker rows, creating new ones as needed."""
-
-    by_key: dict[str, Speaker]
-
-    @classmethod
-    def from_db(cls) -> SpeakerResolver:
-        by_key: dict[str, Speaker] = {}
-        for speaker in Speaker.objects.all():
-            by_key[speaker.normalized_name] = speaker
-        for alias in SpeakerAlias.objects.select_related("speaker"):
-            by_key.setdefault(alias.normalized, alias.speaker)
-        return cls(by_key)
-
-    def resolve(self, proposed: ProposedSpeaker) -> Speaker:
-        keys = [normalize_name(proposed.name)] + [normalize_name(a) for a in proposed.aliases]
-        speaker = next((self.by_key[k] for k in keys if k in self.by_key), None)
-        if speaker is None:
-            speaker = Speaker.objects.create(
-                name=proposed.name.strip()[:200],
-                kind=proposed.kind if proposed.kind in Speaker.Kind.values else "person",
-                role=(proposed.role or "")[:300],
-            )
-        elif not speaker.role and proposed.role:
-            speaker.role = proposed.role[:300]
-            speaker.save(update_fields=["role"])
-        self.by_key[speaker.normalized_name] = speaker
-        for alias in [proposed.name, *proposed.aliases]:
-            if normalize_name(alias) not in self.by_key:
-                created = speaker.add_alias(alias)
-                if created is not None:
-                    self.by_key[created.normalized] = speaker
-        return speaker
 
 
 def propose_claims(body: str) -> Analysis:
@@ -179,7 +128,7 @@ def ingest_article(
 
 
 def create_claims(article: Article, analysis: Analysis) -> list[Claim]:
-    resolver = SpeakerResolver.from_db()
+    resolver = SpeakerRegistry.load()
     proposed = {normalize_name(s.name): s for s in analysis.speakers}
     claims = []
     for position, span in enumerate(analysis.claims, start=1):
@@ -336,35 +285,3 @@ def merge_with_next(claim: Claim) -> Claim:
     renumber(claim.article)
     claim.refresh_from_db()
     return claim
-
-
-def create_statement_articles(
-    articles: list[Article],
-    claim_fields: list[dict[str, Any]],
-    *,
-    method: str,
-    reason: str,
-    batch_size: int = 1000,
-) -> list[Claim]:
-    """Data sets of single statements (LIAR, Climate-FEVER): one article per statement and
-    one claim spanning its body, in bulk, with history rows so that the admin's history of
-    these records starts at the import. `claim_fields` adds to each claim (speaker, ...)."""
-    saved = Article.objects.bulk_create(articles, batch_size=batch_size)
-    return bulk_create_with_history(
-        [
-            Claim(
-                article=article,
-                position=1,
-                start=0,
-                end=len(article.body),
-                exact=article.body,
-                kind=Claim.Kind.STATEMENT,
-                attribution_method=method,
-                **fields,
-            )
-            for article, fields in zip(saved, claim_fields, strict=True)
-        ],
-        Claim,
-        batch_size=batch_size,
-        default_change_reason=reason,
-    )

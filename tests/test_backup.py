@@ -1,17 +1,42 @@
 from __future__ import annotations
 
 import json
+import stat
+from collections.abc import Iterator
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.models import ProtectedError
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
-from quotes.models import Article, Claim, Evidence, Speaker, Verdict
-from tests.factories import ClaimFactory, EvidenceFactory, VerdictFactory, editor
+from quotes import backup as backup_module
+from quotes import exports
+from quotes.backup import BACKUP_MODELS, BackupError
+from quotes.models import Article, Claim, Evidence, Rating, Speaker, Verdict
+from tests.factories import (
+    ClaimFactory,
+    EvidenceFactory,
+    VerdictFactory,
+    editor,
+    fact_checker,
+)
 
 # Transactional: the round trip flushes the database; serialized_rollback restores the
 # migration-seeded rating scale and groups for the tests that follow.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def fresh_database() -> None:
+    """Empty, with what the migrations seed (the rating scale, the groups)."""
+    call_command("flush", "--noinput")
+    import_module("quotes.migrations.0002_default_ratings_and_groups").seed(django_apps, None)
 
 
 def snapshot() -> dict[str, list]:
@@ -28,18 +53,13 @@ def snapshot() -> dict[str, list]:
                 "id", "rating__slug", "status", "rationale", "published_by__username"
             )
         ),
-        # Django's JSON serializer keeps datetimes to the millisecond (ECMA-262 format).
-        "history": [
-            {
-                **row,
-                "history_date": row["history_date"].replace(
-                    microsecond=row["history_date"].microsecond // 1000 * 1000
-                ),
-            }
-            for row in Verdict.history.values(
+        # to the microsecond: a backup loses no precision
+        "history": list(
+            Verdict.history.values(
                 "id", "status", "history_user__username", "history_type", "history_date"
             )
-        ],
+        ),
+        "times": list(Verdict.objects.values("id", "created", "updated", "published_at")),
     }
 
 
@@ -98,3 +118,135 @@ def test_backup_is_readable_json(tmp_path: Path) -> None:
     call_command("export_all", str(backup))
     models = {record["model"] for record in json.loads(backup.read_text())}
     assert {"quotes.claim", "quotes.article", "quotes.speaker", "quotes.rating"} <= models
+
+
+def test_a_failed_export_leaves_the_last_good_backup_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ClaimFactory()
+    backup = tmp_path / "backup.json"
+    call_command("export_all", str(backup))
+    good = backup.read_bytes()
+    ClaimFactory()
+
+    def fail(label: str) -> Iterator[dict[str, Any]]:
+        yield {"model": label, "fields": {}}
+        raise BackupError("the disk is full")
+
+    monkeypatch.setattr(backup_module, "_records", fail)
+    with pytest.raises(CommandError, match="unchanged: the disk is full"):
+        call_command("export_all", str(backup))
+
+    assert backup.read_bytes() == good
+    assert list(tmp_path.iterdir()) == [backup]  # no partial file left behind
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    ClaimFactory()
+    backup = tmp_path / "backup.json"
+    backup.write_text("an older, world-readable file")
+    backup.chmod(0o644)
+
+    call_command("export_all", str(backup))
+
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+def test_deleting_the_account_that_wrote_a_verdict_breaks_no_backup_page_or_export(
+    tmp_path: Path, client: Client
+) -> None:
+    boss = editor(username="boss")
+    writer = fact_checker(username="writer")
+    verdict = VerdictFactory(reviewer=writer)
+    verdict._history_user = boss
+    verdict.publish(by=boss)
+    writer.delete()
+
+    backup = tmp_path / "backup.json"
+    call_command("export_all", str(backup))
+    client.force_login(boss)
+    page = client.get(reverse("admin:quotes_verdict_history", args=[verdict.pk]))
+    exported = b"".join(exports.export_claims(Claim.objects.all(), "json").chunks)
+    call_command("flush", "--noinput")
+    call_command("import_all", str(backup))
+
+    assert page.status_code == 200
+    assert json.loads(exported)
+    restored = Verdict.objects.get()
+    assert restored.reviewer is None and restored.published_by.username == "boss"
+    assert restored.history.count() == 2
+
+
+def test_a_rating_a_past_verdict_used_cannot_be_deleted(editor_client: Client) -> None:
+    old, new = Rating.objects.get(slug="false"), Rating.objects.get(slug="true")
+    verdict = VerdictFactory(rating=old)
+    verdict.rating = new
+    verdict.save()
+
+    with pytest.raises(ProtectedError, match="history of a verdict"):
+        old.delete()
+    url = reverse("admin:quotes_rating_delete", args=[old.pk])
+    page = editor_client.get(url)
+    posted = editor_client.post(url, {"post": "yes"})
+
+    assert page.status_code == 200 and "protected" in page.content.decode()
+    assert posted.status_code == 200
+    assert Rating.objects.filter(pk=old.pk).exists()
+    unused = Rating.objects.get(slug="unverifiable")
+    unused.delete()  # a rating nothing used still goes
+    history = editor_client.get(reverse("admin:quotes_verdict_history", args=[verdict.pk]))
+    assert history.status_code == 200
+
+
+def test_a_backup_restores_after_a_rating_slug_is_renamed(tmp_path: Path) -> None:
+    rating = Rating.objects.get(slug="pants-fire")
+    rating.slug = "pants-on-fire"
+    rating.save()
+    VerdictFactory(rating=rating)
+    backup = tmp_path / "backup.json"
+    call_command("export_all", str(backup))
+    fresh_database()
+
+    call_command("import_all", str(backup))
+
+    assert Verdict.objects.get().rating.slug == "pants-on-fire"
+    assert not Rating.objects.filter(slug="pants-fire").exists()
+
+
+def test_a_backup_written_by_dumpdata_still_restores(tmp_path: Path) -> None:
+    ClaimFactory()
+    VerdictFactory()
+    before = snapshot()
+    backup = tmp_path / "old.json"
+    call_command(
+        "dumpdata",
+        *BACKUP_MODELS,
+        output=str(backup),
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+        verbosity=0,
+    )
+    call_command("flush", "--noinput")
+
+    call_command("import_all", str(backup))
+
+    restored = snapshot()
+    for row in restored["times"] + before["times"] + restored["history"] + before["history"]:
+        row.clear()  # dumpdata kept milliseconds only
+    assert restored == before
+
+
+def test_the_restore_costs_the_same_queries_at_any_size(tmp_path: Path) -> None:
+    def queries_to_restore(claims: int) -> int:
+        fresh_database()
+        for _ in range(claims):
+            VerdictFactory(claim=EvidenceFactory().claim)
+        backup = tmp_path / f"{claims}.json"
+        call_command("export_all", str(backup))
+        fresh_database()
+        with CaptureQueriesContext(connection) as queries:
+            call_command("import_all", str(backup))
+        assert Claim.objects.count() == claims
+        return len(queries)
+
+    assert queries_to_restore(3) == queries_to_restore(12)

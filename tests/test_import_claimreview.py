@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from quotes import exports
-from quotes.claimreview import parse_datetime
+from quotes.imports.claimreview import parse_datetime
 from quotes.models import Article, Claim, Evidence, Rating, Speaker, Verdict
 from tests import factories
 

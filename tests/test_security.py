@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
@@ -9,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from tests.factories import ClaimFactory
+from tests.factories import ClaimFactory, VerdictFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +68,17 @@ def test_every_workbench_page_sends_a_strict_csp(checker_client: Client) -> None
         assert "script-src 'self'" in policy and "style-src 'self'" in policy, url
         assert "unsafe-inline" not in policy and "unsafe-eval" not in policy, url
         assert "frame-ancestors 'none'" in policy, url
+
+
+def test_the_admin_history_pages_have_no_inline_style(editor_client: Client) -> None:
+    verdict = VerdictFactory()
+    pages = [
+        reverse("admin:quotes_verdict_history", args=[verdict.pk]),
+        reverse("admin:quotes_claim_history", args=[verdict.claim_id]),
+    ]
+    for url in pages:
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        assert "unsafe-inline" not in response["Content-Security-Policy"], url
+        # the CSP blocks style attributes: the page would not look as written
+        assert not re.search(r"<[^>]+\sstyle=", response.content.decode()), url

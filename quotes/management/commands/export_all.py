@@ -1,43 +1,28 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-# What a backup holds: the whole workspace with its history, and the accounts that
-# history and verdicts name. Users, groups and ratings are written by natural key so a
-# restore into a freshly migrated database matches the rows its migrations created.
-BACKUP_MODELS = [
-    "auth.group",
-    "auth.user",
-    "quotes.rating",
-    "quotes.speaker",
-    "quotes.speakeralias",
-    "quotes.article",
-    "quotes.source",
-    "quotes.claim",
-    "quotes.historicalclaim",
-    "quotes.evidence",
-    "quotes.verdict",
-    "quotes.historicalverdict",
-]
+from quotes.backup import BackupError, write_backup
 
 
 class Command(BaseCommand):
-    help = "Back up every article, claim, speaker, source, verdict (with history) to a JSON file."
+    help = (
+        "Back up every article, claim, speaker, source, verdict (with history) to a JSON file, "
+        "readable by its owner only. The file is replaced only once the new backup is complete."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="Where to write the backup (JSON).")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command(
-            "dumpdata",
-            *BACKUP_MODELS,
-            output=options["file"],
-            indent=1,
-            use_natural_foreign_keys=True,
-            use_natural_primary_keys=True,
-            verbosity=0,
-        )
-        self.stdout.write(f"Wrote the backup to {options['file']}.")
+        path = Path(options["file"])
+        if not path.parent.is_dir():
+            raise CommandError(f"No such folder: {path.parent}")
+        try:
+            count = write_backup(path)
+        except (BackupError, OSError) as exc:
+            raise CommandError(f"Could not write the backup; {path} is unchanged: {exc}") from exc
+        self.stdout.write(f"Wrote {count} records to {path}.")

@@ -5,11 +5,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from quotes.models import Article, Claim, Source, Speaker, http_url_validator
+from quotes.backup import restore_backup
+from quotes.imports.text import ImportRefused, read_text
+from quotes.models import Article, Claim, Source, Speaker, Verdict, http_url_validator
 from quotes.services import refresh_after_bulk_import
 
 
@@ -33,26 +34,26 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
         try:
-            records = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            records = json.loads(read_text(path, name=str(path)))
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
+        except (json.JSONDecodeError, RecursionError) as exc:
             # RecursionError: arrays nested thousands deep
             raise CommandError(f"{path} is not a backup written by export_all: {exc}") from exc
         if not isinstance(records, list) or not records:
             # a backup always holds the rating scale, so an empty list is not one
             raise CommandError(f"{path} is not a backup written by export_all.")
         # Restoring over existing work would mix two workspaces' ids; refuse instead.
-        for model in (Article, Claim, Speaker, Source):
-            if model.objects.exists():
+        for model in (Article, Claim, Speaker, Source, Verdict, Verdict.history.model):
+            if model._default_manager.exists():
                 raise CommandError(
                     "The workspace is not empty: restore into a freshly migrated database."
                 )
         try:
             with transaction.atomic():
-                call_command("loaddata", str(path), verbosity=0)
-                # loaddata runs no validators: refuse a link a reader could not open safely
+                restore_backup(records)
+                # the restore runs no validators: refuse a link a reader could not open safely
                 bad = unsafe_urls()
                 if bad:
                     raise CommandError(

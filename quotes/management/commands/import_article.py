@@ -7,7 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from quotes.services import ArticleRejected, decode_upload, ingest_article
+from quotes.imports.text import ImportRefused, read_text
+from quotes.services import ArticleRejected, ingest_article
 
 
 def parse_date(value: str | None) -> dt.date | None:
@@ -40,16 +41,8 @@ class Command(BaseCommand):
             # the model's fields, unlike the import form's, let NUL through to the database
             if "\x00" in options[name]:
                 raise CommandError(f"--{name} contains a NUL character.")
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
-        # Refuse before reading a huge file into memory; 4 bytes is the most a UTF-8 char takes.
-        if path.stat().st_size > settings.MAX_ARTICLE_CHARS * 4:
-            raise CommandError(
-                f"{path} is {path.stat().st_size:,} bytes; the limit is "
-                f"{settings.MAX_ARTICLE_CHARS:,} characters."
-            )
         try:
-            body = decode_upload(path.read_bytes())
+            body = read_text(path, name=str(path), max_chars=settings.MAX_ARTICLE_CHARS)
             article = ingest_article(
                 body=body,
                 title=options["title"] or path.stem.replace("_", " "),
@@ -58,6 +51,8 @@ class Command(BaseCommand):
                 published=published,
                 byline=options["byline"],
             )
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
         except ArticleRejected as exc:
             raise CommandError(f"{path}: {exc}") from exc
         self.stdout.write(str(article.pk))

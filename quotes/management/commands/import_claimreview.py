@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from quotes.claimreview import ImportResult, import_reviews
+from quotes.imports.claimreview import ImportResult, import_reviews
+from quotes.imports.text import ImportRefused, read_text
 from quotes.services import refresh_after_bulk_import
 
 
@@ -23,14 +24,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No such file: {path}")
         try:
-            text = path.read_bytes().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CommandError(
-                f"{path} is not valid UTF-8 (byte {exc.start}): save it as UTF-8 and retry."
-            ) from exc
+            text = read_text(path, name=str(path))
+        except ImportRefused as exc:
+            raise CommandError(str(exc)) from exc
         if not text.strip():
             raise CommandError(f"{path} is empty.")
         try:

@@ -1,9 +1,8 @@
 """Importing schema.org ClaimReview markup; building ours is quotes/exports/claimreview.py.
 
-Import reads what fact-checkers actually publish, which is often malformed (inverted or
--1 rating bounds, dates with times and odd zones, missing itemReviewed, appearance given
-as bare strings), so the parsing helpers here are tolerant and report what they could
-not use.
+Real markup is often malformed (inverted or -1 rating bounds, dates with times and odd
+zones, missing itemReviewed, appearance given as bare strings), so the parsing helpers
+here are tolerant and report what they could not use.
 """
 
 from __future__ import annotations
@@ -20,19 +19,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import (
-    NAME_KEY_LENGTH,
     Article,
     Claim,
     Evidence,
     Rating,
     Source,
     Speaker,
-    SpeakerAlias,
     Verdict,
     http_url_validator,
 )
-from quotes.text import normalize_name
 
 
 @dataclass
@@ -274,25 +271,6 @@ class RatingMatcher:
         return rating
 
 
-class SpeakerFinder:
-    """Finds speakers by name or alias (normalised), creating the ones not registered."""
-
-    def __init__(self) -> None:
-        self.by_key: dict[str, Speaker] = {s.normalized_name: s for s in Speaker.objects.all()}
-        for alias in SpeakerAlias.objects.select_related("speaker"):
-            self.by_key.setdefault(alias.normalized, alias.speaker)
-
-    def get(self, name: str, kind: str, role: str) -> Speaker | None:
-        key = normalize_name(name)
-        if not key or len(key) > NAME_KEY_LENGTH:
-            return None  # no name, or one whose key outgrows its column: unattributed
-        speaker = self.by_key.get(key)
-        if speaker is None:
-            speaker = Speaker.objects.create(name=name, kind=kind, role=role)
-            self.by_key[key] = speaker
-        return speaker
-
-
 def _label(index: int, obj: Any) -> str:
     url = obj.get("url") if isinstance(obj, dict) else None
     return f"review {index}" + (f" ({url})" if isinstance(url, str) and url else "")
@@ -334,7 +312,7 @@ def import_reviews(data: Any, *, imported_by: Any = None) -> ImportResult:
         groups.setdefault(review.appearance_url or label, []).append((label, review))
 
     ratings = RatingMatcher()
-    speakers = SpeakerFinder()
+    speakers = SpeakerRegistry.load()
     for reviews in groups.values():
         _create_article(reviews, ratings, speakers, result, imported_by)
     return result
@@ -346,7 +324,7 @@ CLAIMREVIEW_METHOD = "claimreview"
 def _create_article(
     reviews: list[tuple[str, ParsedReview]],
     ratings: RatingMatcher,
-    speakers: SpeakerFinder,
+    speakers: SpeakerRegistry,
     result: ImportResult,
     imported_by: Any,
 ) -> None:
@@ -371,7 +349,9 @@ def _create_article(
             start=start,
             end=end,
             kind=Claim.Kind.STATEMENT,
-            speaker=speakers.get(review.speaker_name, review.speaker_kind, review.speaker_role),
+            speaker=speakers.get_or_create(
+                review.speaker_name, kind=review.speaker_kind, role=review.speaker_role
+            ),
             attribution_method=CLAIMREVIEW_METHOD,
         )
         claim.anchor()

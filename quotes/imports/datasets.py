@@ -1,0 +1,74 @@
+"""What the data-set importers (LIAR, Climate-FEVER) share: rows recorded by data set and id."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from simple_history.utils import bulk_create_with_history
+
+from quotes.imports.text import ImportRefused
+from quotes.models import Article, Claim
+
+BATCH = 1000
+
+
+@dataclass
+class DatasetResult:
+    """What a data-set import did: its counts, and the rows it skipped with the reason."""
+
+    created: int = 0
+    skipped: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def imported_ids(dataset: str, ids: Iterable[str]) -> set[str]:
+    """Which of `ids` the data set already has rows for, through the unique index."""
+    wanted = list(dict.fromkeys(ids))
+    found: set[str] = set()
+    for start in range(0, len(wanted), BATCH):
+        found.update(
+            Article.objects.filter(
+                dataset=dataset, external_id__in=wanted[start : start + BATCH]
+            ).values_list("external_id", flat=True)
+        )
+    return found
+
+
+def refuse_if_nothing(keep: list[Any], skipped: list[str], what: str) -> None:
+    """Refuse a file of which no row can be used (unless they were all imported before)."""
+    if not keep and not any("already imported" in s for s in skipped):
+        raise ImportRefused(f"No {what} could be imported:\n  " + "\n  ".join(skipped[:20]))
+
+
+def create_statement_articles(
+    articles: list[Article],
+    claim_fields: list[dict[str, Any]],
+    *,
+    method: str,
+    reason: str,
+    batch_size: int = BATCH,
+) -> list[Claim]:
+    """Data sets of single statements (LIAR, Climate-FEVER): one article per statement and
+    one claim spanning its body, in bulk, with history rows so that the admin's history of
+    these records starts at the import. `claim_fields` adds to each claim (speaker, ...)."""
+    saved = Article.objects.bulk_create(articles, batch_size=batch_size)
+    return bulk_create_with_history(
+        [
+            Claim(
+                article=article,
+                position=1,
+                start=0,
+                end=len(article.body),
+                exact=article.body,
+                kind=Claim.Kind.STATEMENT,
+                attribution_method=method,
+                **fields,
+            )
+            for article, fields in zip(saved, claim_fields, strict=True)
+        ],
+        Claim,
+        batch_size=batch_size,
+        default_change_reason=reason,
+    )

@@ -1,0 +1,96 @@
+"""The speaker registry as imports see it: one lookup by name or alias, after normalising."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from quotes.models import NAME_KEY_LENGTH, Speaker, SpeakerAlias
+from quotes.text import ProposedSpeaker, normalize_name
+
+
+def usable_key(name: str) -> str:
+    """The registry key of a name, or "" for no name or one whose key outgrows its column."""
+    key = normalize_name(name)
+    return key if len(key) <= NAME_KEY_LENGTH else ""
+
+
+def find_speaker(name: str) -> Speaker | None:
+    """The one speaker with this name or alias, by two indexed queries (for a form)."""
+    key = usable_key(name)
+    if not key:
+        return None
+    speaker = Speaker.objects.filter(normalized_name=key).first()
+    if speaker is None:
+        alias = SpeakerAlias.objects.filter(normalized=key).select_related("speaker").first()
+        speaker = alias.speaker if alias else None
+    return speaker
+
+
+class SpeakerRegistry:
+    """Every speaker by normalised name and alias, loaded once for an import of many rows.
+
+    `get_or_create` finds a speaker or creates it at once; with `defer=True` it only builds
+    the row, and `save_deferred()` creates all of them in one bulk insert (data sets).
+    """
+
+    def __init__(self, by_key: dict[str, Speaker]) -> None:
+        self.by_key = by_key
+        self.deferred: list[Speaker] = []
+
+    @classmethod
+    def load(cls) -> SpeakerRegistry:
+        by_key: dict[str, Speaker] = {s.normalized_name: s for s in Speaker.objects.all()}
+        for alias in SpeakerAlias.objects.select_related("speaker"):
+            by_key.setdefault(alias.normalized, alias.speaker)
+        return cls(by_key)
+
+    def find(self, name: str) -> Speaker | None:
+        return self.by_key.get(usable_key(name))
+
+    def get_or_create(self, name: str, *, defer: bool = False, **fields: Any) -> Speaker | None:
+        """The speaker of this name or alias; a new one with `fields` when there is none.
+
+        None for no name, or one too long to key: such a claim stays unattributed.
+        """
+        key = usable_key(name)
+        if not key:
+            return None
+        speaker = self.by_key.get(key)
+        if speaker is None:
+            # bulk_create skips Speaker.save(), which sets the normalised name
+            speaker = Speaker(name=name.strip()[:200], normalized_name=key, **fields)
+            if defer:
+                self.deferred.append(speaker)
+            else:
+                speaker.save()
+            self.by_key[key] = speaker
+        return speaker
+
+    def save_deferred(self, batch_size: int = 1000) -> None:
+        Speaker.objects.bulk_create(self.deferred, batch_size=batch_size)
+        self.deferred = []
+
+    def resolve(self, proposed: ProposedSpeaker) -> Speaker:
+        """The speaker the text pipeline proposes, matched by its name or any of its aliases.
+
+        A new speaker is created with the pipeline's kind and role; a known one gains the
+        role if it had none. The names the article used become aliases.
+        """
+        keys = [normalize_name(proposed.name)] + [normalize_name(a) for a in proposed.aliases]
+        speaker = next((self.by_key[k] for k in keys if k in self.by_key), None)
+        if speaker is None:
+            speaker = Speaker.objects.create(
+                name=proposed.name.strip()[:200],
+                kind=proposed.kind if proposed.kind in Speaker.Kind.values else "person",
+                role=(proposed.role or "")[:300],
+            )
+        elif not speaker.role and proposed.role:
+            speaker.role = proposed.role[:300]
+            speaker.save(update_fields=["role"])
+        self.by_key[speaker.normalized_name] = speaker
+        for alias in [proposed.name, *proposed.aliases]:
+            if normalize_name(alias) not in self.by_key:
+                created = speaker.add_alias(alias)
+                if created is not None:
+                    self.by_key[created.normalized] = speaker
+        return speaker
