@@ -131,7 +131,14 @@ AXES_ENABLED = envbool("AXES_ENABLED", "true")
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+# Username and address together: a wrong password from one address never locks the account
+# for the others.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind a reverse proxy, the header in which it names the client (e.g. X-Forwarded-For), and
+# how many proxies append to it. Empty: the header is ignored (a client could forge it).
+CLIENT_IP_HEADER = os.getenv("CLIENT_IP_HEADER", "").strip()
+TRUSTED_PROXY_COUNT = max(1, envint("TRUSTED_PROXY_COUNT", 1))
+AXES_CLIENT_IP_CALLABLE = "factcheck.client_ip.client_ip"
 
 # Django 6's default, opted into now: a URL typed without a scheme is taken as https.
 FORMS_URLFIELD_ASSUME_HTTPS = True

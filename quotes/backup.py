@@ -31,6 +31,8 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
+from quotes.dates import RANGE, in_range
+
 # What a backup holds, in an order where every row comes after the rows it refers to: the
 # whole workspace with its history, and the accounts that history and verdicts name.
 BACKUP_MODELS = [
@@ -194,6 +196,9 @@ def _build(
                 values[field.attname] = field.to_python(value)  # type: ignore[attr-defined]
             except (ValidationError, TypeError, ValueError) as exc:
                 raise BackupError(f"{where}: {name} {value!r} cannot be read: {exc}") from exc
+            day = values[field.attname]
+            if isinstance(day, dt.date) and not in_range(day):
+                raise BackupError(f"{where}: {name} {value!r} is not a date {RANGE}.")
     if "pk" in record:
         values[model._meta.pk.attname] = record["pk"]  # type: ignore[union-attr]
     return model(**values), m2m

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from quotes.dates import validate_sane_date
 from quotes.imports.speakers import find_speaker
 from quotes.imports.text import ImportRefused, read_text
 from quotes.models import (
@@ -50,7 +51,10 @@ class ArticleImportForm(forms.Form):
     outlet = forms.CharField(max_length=200, required=False)
     url = forms.URLField(label="URL", max_length=2000, required=False, assume_scheme="https")
     published = forms.DateField(
-        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_sane_date],
     )
     byline = forms.CharField(max_length=300, required=False)
     text = forms.CharField(
@@ -207,7 +211,10 @@ class EvidenceForm(forms.Form):
     title = forms.CharField(max_length=500, required=False)
     publisher = forms.CharField(max_length=200, required=False)
     published = forms.DateField(
-        label="Publication date", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Publication date",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_sane_date],
     )
     stance = forms.ChoiceField(choices=Evidence.Stance.choices)
     excerpt = forms.CharField(

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from quotes.dates import validate_sane_date
 from quotes.text import make_selector, normalize_name
 
 # Only web addresses a reader can open: no javascript:, data: or file: URLs.
@@ -57,7 +58,9 @@ class Article(models.Model):
     title = models.CharField(max_length=300)
     outlet = models.CharField(max_length=200, blank=True, help_text="Publication or website.")
     url = models.URLField("URL", max_length=2000, blank=True, validators=[http_url_validator])
-    published = models.DateField("publication date", null=True, blank=True)
+    published = models.DateField(
+        "publication date", null=True, blank=True, validators=[validate_sane_date]
+    )
     byline = models.CharField(max_length=300, blank=True)
     body = models.TextField(
         help_text="The text exactly as imported; every claim's offsets index into it."
@@ -285,7 +288,9 @@ class Source(models.Model):
     url = models.URLField("URL", max_length=2000, unique=True, validators=[http_url_validator])
     title = models.CharField(max_length=500, blank=True)
     publisher = models.CharField(max_length=200, blank=True)
-    published = models.DateField("publication date", null=True, blank=True)
+    published = models.DateField(
+        "publication date", null=True, blank=True, validators=[validate_sane_date]
+    )
     archived_url = models.URLField(
         "archived copy URL", max_length=2000, blank=True, validators=[http_url_validator]
     )
@@ -380,7 +385,7 @@ class Verdict(VersionedModel):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, validators=[validate_sane_date])
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

@@ -82,3 +82,40 @@ def test_the_admin_history_pages_have_no_inline_style(editor_client: Client) -> 
         assert "unsafe-inline" not in response["Content-Security-Policy"], url
         # the CSP blocks style attributes: the page would not look as written
         assert not re.search(r"<[^>]+\sstyle=", response.content.decode()), url
+
+
+def fail_logins(username: str, times: int, **headers: str) -> Client:
+    client = Client(**headers)
+    for _ in range(times):
+        client.post(reverse("login"), {"username": username, "password": "wrong"})
+    return client
+
+
+def logs_in(**headers: str) -> bool:
+    client = Client(**headers)
+    response = client.post(
+        reverse("login"), {"username": "rita", "password": "a-long-right-password"}
+    )
+    return response.status_code == 302
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3, CLIENT_IP_HEADER="")
+def test_a_lock_holds_one_username_at_one_address_and_ignores_forged_headers() -> None:
+    User.objects.create_user("rita", password="a-long-right-password")
+    # a forged X-Forwarded-For per attempt does not spread the failures over addresses
+    for n in range(3):
+        fail_logins("rita", 1, REMOTE_ADDR="10.0.0.66", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}")
+
+    assert not logs_in(REMOTE_ADDR="10.0.0.66")
+    assert logs_in(REMOTE_ADDR="10.0.0.7")  # rita elsewhere is not locked out
+
+
+@override_settings(AXES_ENABLED=True, AXES_FAILURE_LIMIT=3, CLIENT_IP_HEADER="X-Forwarded-For")
+def test_behind_a_configured_proxy_the_client_address_counts() -> None:
+    User.objects.create_user("rita", password="a-long-right-password")
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    # the attacker forges a first entry; the proxy appends the real address
+    fail_logins("rita", 3, **proxy, HTTP_X_FORWARDED_FOR="10.9.9.9, 203.0.113.5")
+
+    assert not logs_in(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert logs_in(**proxy, HTTP_X_FORWARDED_FOR="10.9.9.9, 198.51.100.7")

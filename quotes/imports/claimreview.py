@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from quotes.dates import RANGE, in_range
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import (
     Article,
@@ -110,6 +111,8 @@ def parse_datetime(value: Any) -> dt.datetime | None:
             day = dt.date.fromisoformat(text)
         except ValueError:
             return None
+        if not in_range(day):
+            return None
         return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
     for pattern, repl in _ZONE_FIXES:
         text = pattern.sub(repl, text)
@@ -119,7 +122,7 @@ def parse_datetime(value: Any) -> dt.datetime | None:
         return None
     if timezone.is_naive(parsed):
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed
+    return parsed if in_range(parsed) else None
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -129,9 +132,10 @@ def parse_date(value: Any) -> dt.date | None:
     if not match:
         return None
     try:
-        return dt.date.fromisoformat(match.group(1))
+        day = dt.date.fromisoformat(match.group(1))
     except ValueError:
         return None
+    return day if in_range(day) else None
 
 
 def valid_url(value: Any) -> str:
@@ -166,7 +170,7 @@ def parse_review(obj: Any) -> ParsedReview:
     notes: list[str] = []
     published_at = parse_datetime(obj.get("datePublished"))
     if published_at is None:
-        notes.append("no usable datePublished")
+        notes.append(f"no usable datePublished (a date {RANGE})")
 
     item = _first(obj.get("itemReviewed"))
     if not isinstance(item, dict):

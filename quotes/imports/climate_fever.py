@@ -32,12 +32,13 @@ from pydantic_core import ErrorDetails
 from quotes.imports.datasets import (
     BATCH,
     DatasetResult,
+    Statement,
     create_statement_articles,
     imported_ids,
     refuse_if_nothing,
 )
 from quotes.imports.text import ImportRefused
-from quotes.models import Article, Evidence, Source
+from quotes.models import Evidence, Source
 
 DATASET = "climate-fever"
 CLAIM_LABELS = {"SUPPORTS", "REFUTES", "NOT_ENOUGH_INFO", "DISPUTED"}
@@ -283,17 +284,9 @@ def _sources(rows: list[Row]) -> tuple[dict[str, Source], int]:
 def _create(rows: list[Row]) -> dict[str, int]:
     sources, new_sources = _sources(rows)
     claims = create_statement_articles(
-        [
-            Article(
-                title=title_for(row),
-                outlet=OUTLET,
-                body=row.claim,
-                dataset=DATASET,
-                external_id=row.claim_id,
-            )
-            for row in rows
-        ],
-        [{} for _ in rows],
+        [Statement(row.claim_id, title_for(row), row.claim) for row in rows],
+        dataset=DATASET,
+        outlet=OUTLET,
         method=METHOD,
         reason=REASON,
     )

@@ -42,18 +42,42 @@ def refuse_if_nothing(keep: list[Any], skipped: list[str], what: str) -> None:
         raise ImportRefused(f"No {what} could be imported:\n  " + "\n  ".join(skipped[:20]))
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One row of a data set as an article: its id there, title, text and claim fields."""
+
+    external_id: str
+    title: str
+    body: str
+    claim_fields: dict[str, Any] = field(default_factory=dict)
+
+
 def create_statement_articles(
-    articles: list[Article],
-    claim_fields: list[dict[str, Any]],
+    statements: list[Statement],
     *,
+    dataset: str,
+    outlet: str,
     method: str,
     reason: str,
     batch_size: int = BATCH,
 ) -> list[Claim]:
-    """Data sets of single statements (LIAR, Climate-FEVER): one article per statement and
-    one claim spanning its body, in bulk, with history rows so that the admin's history of
-    these records starts at the import. `claim_fields` adds to each claim (speaker, ...)."""
-    saved = Article.objects.bulk_create(articles, batch_size=batch_size)
+    """Data sets of single statements (LIAR, Climate-FEVER): one article per statement, recorded
+    by data set and id, and one claim spanning its body, in bulk, with history rows so that the
+    admin's history of these records starts at the import. `claim_fields` adds to each claim
+    (speaker, ...)."""
+    saved = Article.objects.bulk_create(
+        [
+            Article(
+                title=s.title,
+                outlet=outlet,
+                body=s.body,
+                dataset=dataset,
+                external_id=s.external_id,
+            )
+            for s in statements
+        ],
+        batch_size=batch_size,
+    )
     return bulk_create_with_history(
         [
             Claim(
@@ -64,9 +88,9 @@ def create_statement_articles(
                 exact=article.body,
                 kind=Claim.Kind.STATEMENT,
                 attribution_method=method,
-                **fields,
+                **s.claim_fields,
             )
-            for article, fields in zip(saved, claim_fields, strict=True)
+            for article, s in zip(saved, statements, strict=True)
         ],
         Claim,
         batch_size=batch_size,

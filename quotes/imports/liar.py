@@ -18,13 +18,14 @@ from quotes.imports.claimreview import rating_key
 from quotes.imports.datasets import (
     BATCH,
     DatasetResult,
+    Statement,
     create_statement_articles,
     imported_ids,
     refuse_if_nothing,
 )
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.imports.text import ImportRefused
-from quotes.models import Article, Rating, Verdict
+from quotes.models import Rating, Verdict
 
 DATASET = "liar"
 # LIAR's six labels on our scale, by the seeded slug and label: an editor may rename
@@ -206,23 +207,20 @@ def _create(rows: list[Row], ratings: dict[str, Rating]) -> int:
     speakers.save_deferred(BATCH)
     claims = create_statement_articles(
         [
-            Article(
-                title=title_for(row),
-                outlet=OUTLET,
-                body=row.statement,
-                dataset=DATASET,
-                external_id=row.statement_id,
+            Statement(
+                row.statement_id,
+                title_for(row),
+                row.statement,
+                {
+                    "speaker": speaker,
+                    "context": row.context[:300],
+                    "subjects": row.subjects.replace(",", ", ")[:300],
+                },
             )
-            for row in rows
-        ],
-        [
-            {
-                "speaker": speaker,
-                "context": row.context[:300],
-                "subjects": row.subjects.replace(",", ", ")[:300],
-            }
             for row, speaker in zip(rows, found, strict=True)
         ],
+        dataset=DATASET,
+        outlet=OUTLET,
         method=METHOD,
         reason=REASON,
     )

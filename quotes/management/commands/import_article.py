@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from quotes.dates import RANGE, in_range
 from quotes.imports.text import ImportRefused, read_text
 from quotes.services import ArticleRejected, ingest_article
 
@@ -15,9 +16,12 @@ def parse_date(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise CommandError(f"--published must be a date like 2022-01-03, not {value!r}.") from exc
+    if not in_range(day):
+        raise CommandError(f"--published must be a date {RANGE}, not {value}.")
+    return day
 
 
 class Command(BaseCommand):
