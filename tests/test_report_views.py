@@ -25,7 +25,7 @@ from tests.test_exports import SECRETS, Report, add_claims, make_report
 SCHEMA = json.loads(
     (Path(__file__).parent / "schemas" / "claimreview.schema.json").read_text("utf-8")
 )
-STREAMED = {"csv", "json", "claimreview", "md"}
+STREAMED = {"csv", "json", "claimreview", "md", "html"}
 CONTENT_TYPES = {
     "html": "text/html; charset=utf-8",
     "pdf": "application/pdf",

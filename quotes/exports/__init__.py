@@ -4,9 +4,10 @@ The views (quotes/report_views.py) and `manage.py export_report` both call
 export_article() / export_claims(), so a report is the same wherever it is made. One
 module per format; `records` loads the claims they all read (only published verdicts).
 
-CSV, JSON, ClaimReview and Markdown are generators over the claims in chunks (the
-related rows select_related or prefetched per chunk), so memory stays flat and the number
-of queries grows with the number of chunks, not of claims.
+Every format but PDF is a generator over the claims in chunks (the related rows
+select_related or prefetched per chunk, no article body), so memory stays flat and the
+number of queries grows with the number of chunks, not of claims. PDF is capped at
+MAX_PDF_CLAIMS claims.
 """
 
 from __future__ import annotations
@@ -63,10 +64,10 @@ def build_export(
 ) -> Export:
     """Build the export of `claims` in `fmt` (one of FORMATS).
 
-    CSV, JSON, ClaimReview and Markdown come back as lazy generators (streaming=True);
-    HTML and PDF are rendered now, so their errors (PdfUnavailable, ExportTooLarge)
-    raise here. `standalone` embeds the stylesheet in HTML, for files written outside
-    the web app.
+    Every format but PDF comes back as a lazy generator (streaming=True) whose query and
+    first chunk of claims have already run, so those errors raise here, before a
+    response starts; PDF is rendered now (PdfUnavailable, ExportTooLarge raise here).
+    `standalone` embeds the stylesheet in HTML, for files written outside the web app.
     """
     if fmt == "csv":
         return Export(fmt, "text/csv; charset=utf-8", f"{filename}.csv", iter_csv(claims), True)
@@ -102,7 +103,9 @@ def build_export(
             filters=filters,
             mode="file" if standalone else "web",
         )
-        return Export(fmt, "text/html; charset=utf-8", f"{filename}.html", [html.encode()], False)
+        return Export(
+            fmt, "text/html; charset=utf-8", f"{filename}.html", (p.encode() for p in html), True
+        )
     if fmt == "pdf":
         pdf = render_pdf(claims, title=title, article=article, filters=filters)
         return Export(fmt, "application/pdf", f"{filename}.pdf", [pdf], False)

@@ -7,7 +7,7 @@ with the importers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from quotes.exports.records import iter_records, permalink
+from quotes.exports.records import ClaimRecord, iter_records, permalink
 from quotes.models import Claim, Rating, Speaker, Verdict
 
 SCHEMA_CONTEXT = "https://schema.org"
@@ -96,12 +96,18 @@ def build_claimreview(claim: Claim, verdict: Verdict, scale: RatingScale) -> dic
 
 
 def iter_claimreview(claims: QuerySet[Claim]) -> Iterator[bytes]:
-    """Stream a JSON array of ClaimReview objects, one per published verdict."""
-    scale = RatingScale.load()
+    """Stream a JSON array of ClaimReview objects, one per published verdict.
+
+    The query and the first chunk of claims run now, the rest as the bytes are read.
+    """
     published = claims.filter(verdict__status=Verdict.Status.PUBLISHED)
+    return _reviews(iter_records(published), RatingScale.load())
+
+
+def _reviews(records: Iterable[ClaimRecord], scale: RatingScale) -> Iterator[bytes]:
     yield b"["
     index = 0
-    for record in iter_records(published):
+    for record in records:
         if record.verdict is None:
             continue
         review = build_claimreview(record.claim, record.verdict, scale)

@@ -78,7 +78,14 @@ def csv_rows(records: Iterable[ClaimRecord]) -> Iterator[list[str]]:
 
 
 def iter_csv(claims: QuerySet[Claim]) -> Iterator[bytes]:
-    """Stream the CSV export of `claims` as UTF-8 bytes, one line at a time."""
+    """Stream the CSV export of `claims` as UTF-8 bytes, one line at a time.
+
+    The query and the first chunk of claims run now, the rest as the lines are read.
+    """
+    return _lines(iter_records(claims))
+
+
+def _lines(records: Iterable[ClaimRecord]) -> Iterator[bytes]:
     writer = csv.writer(_Echo())
-    for row in csv_rows(iter_records(claims)):
+    for row in csv_rows(records):
         yield writer.writerow(row).encode()

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -11,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from quotes.exports.base import ExportError
-from quotes.exports.records import NO_VERDICT, iter_records
+from quotes.exports.records import NO_VERDICT, RecordStream, iter_records
 from quotes.models import Article, Claim
 
 
@@ -23,6 +24,9 @@ def report_css() -> str:
         return handle.read()
 
 
+TEMPLATE = "quotes/reports/report.html"
+
+
 def render_html(
     claims: QuerySet[Claim],
     *,
@@ -30,18 +34,20 @@ def render_html(
     article: Article | None = None,
     filters: Sequence[tuple[str, str]] = (),
     mode: str = "web",
-) -> str:
-    """Render the HTML report.
+) -> Iterator[str]:
+    """Render the HTML report in pieces: the head, the claims chunk by chunk, the foot.
 
     `mode` is "web" (links the stylesheet: the app's CSP forbids inline styles),
     "file" (embeds the stylesheet, for a self-contained file from the command line) or
-    "pdf" (no stylesheet: WeasyPrint is given it directly).
+    "pdf" (no stylesheet: WeasyPrint is given it directly). The query and the first
+    chunk of claims run now, the rest as the pieces are read; only one chunk of claims
+    is held at a time, so memory does not grow with the report.
     """
-    records = list(iter_records(claims))
+    records = iter_records(claims)
     context = {
         "title": title,
         "article": article,
-        "records": records,
+        "count": records.count,
         "filters": filters,
         "org_name": settings.FACTCHECK_ORG_NAME,
         "org_url": settings.FACTCHECK_ORG_URL,
@@ -50,4 +56,15 @@ def render_html(
         "inline_css": report_css() if mode == "file" else "",
         "no_verdict": NO_VERDICT,
     }
-    return render_to_string("quotes/reports/report.html", context)
+    return _pieces(context, records)
+
+
+def _pieces(context: dict[str, Any], records: RecordStream) -> Iterator[str]:
+    yield render_to_string(f"{TEMPLATE}#head", context)
+    offset = 0
+    for chunk in records.chunks():
+        yield render_to_string(
+            f"{TEMPLATE}#claims", {**context, "records": chunk, "offset": offset}
+        )
+        offset += len(chunk)
+    yield render_to_string(f"{TEMPLATE}#foot", context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -124,7 +124,11 @@ def _dumps(value: Any) -> str:
 
 
 def iter_json(claims: QuerySet[Claim], *, article: Article | None = None) -> Iterator[bytes]:
-    """Stream the JSON export: a header object, then the claims array written claim by claim."""
+    """Stream the JSON export: a header object, then the claims array written claim by claim.
+
+    The header, the query and the first chunk of claims are made now, the rest as the
+    bytes are read.
+    """
     header: dict[str, Any] = {
         "format": "factcheck-workbench-export",
         "version": 1,
@@ -134,8 +138,13 @@ def iter_json(claims: QuerySet[Claim], *, article: Article | None = None) -> Ite
     }
     if article is not None:
         header["article"] = article_json(article, with_body=True)
-    # Write the header object without its closing brace, then the array piece by piece.
-    yield (_dumps(header)[:-1] + ',"claims":[').encode()
-    for index, record in enumerate(iter_records(claims, with_history=True)):
+    # The header object without its closing brace, then the array piece by piece.
+    opening = (_dumps(header)[:-1] + ',"claims":[').encode()
+    return _pieces(opening, iter_records(claims, with_history=True))
+
+
+def _pieces(opening: bytes, records: Iterable[ClaimRecord]) -> Iterator[bytes]:
+    yield opening
+    for index, record in enumerate(records):
         yield (("," if index else "") + _dumps(record_json(record))).encode()
     yield b"]}\n"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -41,16 +41,25 @@ def _md_link(text: str, url: str) -> str:
 def iter_markdown(
     claims: QuerySet[Claim], *, title: str, article: Article | None = None
 ) -> Iterator[bytes]:
-    """Stream the Markdown report: article metadata, then each claim with its verdict."""
+    """Stream the Markdown report: article metadata, then each claim with its verdict.
+
+    The query and the first chunk of claims run now, the rest as the bytes are read.
+    """
     generated = timezone.localtime().strftime("%Y-%m-%d %H:%M %Z")
     lines = [f"# {md_escape(title)}", ""]
     if article is not None:
         lines += _md_article_lines(article)
     lines += [f"_{md_escape(settings.FACTCHECK_ORG_NAME)}, exported {generated}_", "", ""]
-    yield "\n".join(lines).encode()
+    return _pieces("\n".join(lines).encode(), iter_records(claims), with_article=article is None)
+
+
+def _pieces(
+    heading: bytes, records: Iterable[ClaimRecord], *, with_article: bool
+) -> Iterator[bytes]:
+    yield heading
     count = 0
-    for count, record in enumerate(iter_records(claims), start=1):
-        yield "\n".join(_md_claim(record, count, with_article=article is None)).encode()
+    for count, record in enumerate(records, start=1):
+        yield "\n".join(_md_claim(record, count, with_article=with_article)).encode()
     if not count:
         yield b"_No claims._\n"
 

@@ -43,7 +43,8 @@ def render_pdf(
             "install them, e.g. `apt-get install libpango-1.0-0 libpangoft2-1.0-0 "
             f"libharfbuzz0b fontconfig`. ({exc})"
         ) from exc
-    html = render_html(claims, title=title, article=article, filters=filters, mode="pdf")
+    # At most MAX_PDF_CLAIMS claims, so the whole page fits in memory (WeasyPrint needs it).
+    html = "".join(render_html(claims, title=title, article=article, filters=filters, mode="pdf"))
     document = HTML(string=html, base_url=settings.PUBLIC_BASE_URL)
     pdf: bytes = document.write_pdf(stylesheets=[CSS(string=report_css())])
     return pdf
