@@ -195,6 +195,7 @@
     var panel = currentPanel();
     var split = document.getElementById("split-at");
     if (panel && split && panel.dataset.claim === seg.dataset.claim && picked) {
+      openSheet();  // a phone's closed sheet comes back
       var at = picked.start - parseInt(panel.dataset.start, 10);
       if (at > 0 && picked.start < parseInt(panel.dataset.end, 10)) {
         split.value = at;
@@ -267,7 +268,10 @@
   // A new claim was made: the form's work is done.
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = createForm();
-    if (form && event.detail.elt === form && event.detail.successful) { closeCreateForm(); }
+    // (htmx counts the 400 of a refused selection as successful too: it swaps its message)
+    if (form && event.detail.elt === form && event.detail.xhr && event.detail.xhr.status < 300) {
+      closeCreateForm();
+    }
   });
 
   // Answers htmx does not swap (403, 404, 5xx, no network): say so where the reviewer looks.
