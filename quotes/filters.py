@@ -34,9 +34,9 @@ class ClaimFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     article = django_filters.ModelChoiceFilter(
-        queryset=Article.objects.order_by("-created"),
+        queryset=Article.objects.order_by("-created", "-pk"),
         empty_label=ANY,
-        help_text="Choose it from the article's page.",
+        help_text="The newest articles; any other from its page (“In the claims list”).",
     )
     speaker = django_filters.ModelChoiceFilter(
         queryset=Speaker.objects.all(),
@@ -103,10 +103,12 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = ["q", "article", "speaker", "said_by", "kind"]
 
-    # Articles and speakers run to tens of thousands: their <select>s offer only the chosen
-    # one (set from an article's or a speaker's page) so the page stays small and fast.
+    # Articles and speakers run to tens of thousands: the article <select> offers the newest
+    # ARTICLE_CHOICES and the chosen one, the speaker's only the chosen one (set from a
+    # speaker's page; "Said by" finds speakers by name), so the page stays small and fast.
     # Validation still checks any id against the whole table.
     SELECTED_ONLY = ("article", "speaker")
+    ARTICLE_CHOICES = 100
 
     @property
     def form(self) -> forms.Form:
@@ -115,7 +117,11 @@ class ClaimFilter(django_filters.FilterSet):
             for name in self.SELECTED_ONLY:
                 field = form.fields[name]
                 value = str(self.data.get(name, "")) if self.data else ""
-                chosen = field.queryset.filter(pk=value) if value.isdigit() else []
+                rows = field.queryset.only("pk", "title" if name == "article" else "name")
+                chosen = list(rows.filter(pk=value)) if value.isdigit() else []
+                if name == "article":
+                    newest = rows[: self.ARTICLE_CHOICES]
+                    chosen += [a for a in newest if a not in chosen]
                 field.widget.choices = [("", ANY)] + [(obj.pk, str(obj)) for obj in chosen]
             form._selected_only = True  # type: ignore[attr-defined]
         return form

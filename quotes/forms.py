@@ -257,7 +257,12 @@ class EvidenceForm(forms.Form):
 
 class VerdictForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
-    rating = forms.ModelChoiceField(queryset=Rating.objects.all(), empty_label=None)
+    # No rating until the reviewer picks one: a preselected "True" got saved unread.
+    rating = forms.ModelChoiceField(
+        queryset=Rating.objects.all(),
+        empty_label="Choose a rating…",
+        error_messages={"required": "Choose a rating."},
+    )
     rationale = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}))
     status = forms.ChoiceField(
         label="Save as",
@@ -274,3 +279,16 @@ class PublishForm(forms.Form):
         ]
     )
     version = forms.IntegerField(min_value=1)
+    note = forms.CharField(
+        label="Note for the fact-checker",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What to check or change before it comes back for review.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "send_back" and not (data.get("note") or "").strip():
+            self.add_error("note", "Say what the fact-checker should change.")
+        return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -94,3 +95,24 @@ def segments(body: str, claims: Iterable[Claim]) -> list[Segment]:
             )
         )
     return result
+
+
+_PARENTHESES = re.compile(r"\s*\([^()]*\)")
+
+
+def article_says(claim: Claim) -> str:
+    """The words the article uses for a quote's speaker, when they are truly the article's.
+
+    speaker_text is the pipeline's proposal and may add an alias from the registry
+    ("… (NCRI)") that this article never uses; once a reviewer corrects the speaker it
+    describes someone else. So: nothing after a manual attribution, and otherwise the text
+    only if the article contains it, with added parentheses dropped if that makes it so.
+    """
+    text = claim.speaker_text.strip()
+    if not text or claim.attribution_method == "manual" or claim.kind != Claim.Kind.QUOTE:
+        return ""
+    body = claim.article.body
+    for candidate in (text, _PARENTHESES.sub("", text).strip()):
+        if candidate and candidate in body:
+            return candidate
+    return ""

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from quotes.dates import validate_sane_date
 from quotes.text import make_selector, normalize_name
+from quotes.text.excerpt import excerpt
 
 # Only web addresses a reader can open: no javascript:, data: or file: URLs.
 http_url_validator = URLValidator(schemes=["http", "https"])
@@ -252,8 +253,7 @@ class Claim(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        text = self.exact if len(self.exact) <= 80 else self.exact[:77] + "…"
-        return text
+        return excerpt(self.exact, 80)
 
     def get_absolute_url(self) -> str:
         return reverse("quotes:claim", args=[self.pk])
@@ -386,6 +386,11 @@ class Verdict(VersionedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     published_at = models.DateTimeField(null=True, blank=True, validators=[validate_sane_date])
+    review_note = models.TextField(
+        "editor's note",
+        blank=True,
+        help_text="Why an editor sent the verdict back to the fact-checker.",
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()

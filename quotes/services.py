@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import Article, Claim, Evidence, Source, Speaker, SpeakerAlias, Verdict
+from quotes.reshape import check_merge
 from quotes.text import (
     UNNAMED,
     Analysis,
@@ -257,24 +258,11 @@ def split_claim(claim: Claim, at: int) -> tuple[Claim, Claim]:
 def merge_with_next(claim: Claim) -> Claim:
     """Merge a claim with the next claim of the same kind in the article.
 
-    Evidence of both is kept; a verdict on the next claim is refused, so that no
-    reviewer's judgement is silently dropped.
+    Only neighbours a reviewer would join (quotes.reshape.merge_plan: contiguous text, the
+    same speaker for quotes, no verdict on the next one); a ValidationError says why not.
+    Evidence of both is kept.
     """
-    following = (
-        claim.article.claims.filter(kind=claim.kind, start__gte=claim.end)
-        .exclude(pk=claim.pk)
-        .order_by("start")
-        .first()
-    )
-    if following is None:
-        raise ValidationError("There is no next claim of the same kind to merge with.")
-    if hasattr(following, "verdict"):
-        raise ValidationError("The next claim has a verdict; remove it before merging.")
-    between = claim.article.claims.filter(start__lt=following.start, end__gt=claim.end).exclude(
-        pk__in=[claim.pk, following.pk]
-    )
-    if claim.kind == Claim.Kind.STATEMENT and between.filter(kind=claim.kind).exists():
-        raise ValidationError("Another claim lies between these two.")
+    following = check_merge(claim)
     following.evidence.update(claim=claim)
     claim.end = following.end
     if claim.speaker_id is None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.article_import, name="import"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/claims/new", views.claim_create, name="article_claim_create"),
+    path("articles/<int:pk>/undo", views.reshape_undo, name="reshape_undo"),
     path("claims/", views.claim_list, name="claims"),
     path("claims/<int:pk>/", views.claim_detail, name="claim"),
     path("claims/<int:pk>/speaker", views.claim_speaker, name="claim_speaker"),

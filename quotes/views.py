@@ -17,7 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
 
-from quotes import services
+from quotes import reshape, services
 from quotes.filters import ClaimFilter
 from quotes.forms import (
     ArticleImportForm,
@@ -30,7 +30,7 @@ from quotes.forms import (
     VerdictForm,
     VersionedForm,
 )
-from quotes.highlight import segments
+from quotes.highlight import article_says, segments
 from quotes.models import (
     Article,
     Claim,
@@ -222,6 +222,9 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
             }
         ),
         "can_publish": request.user.has_perm("quotes.publish_verdict"),
+        "publish_form": forms.get("publish_form") or PublishForm(),
+        "merge": reshape.merge_plan(claim),
+        "article_says": article_says(claim),
     }
 
 
@@ -412,12 +415,11 @@ def claim_split(request: HttpRequest, pk: int) -> HttpResponse:
         form.add_error("at", f"Choose a point between 1 and {claim.end - claim.start - 1}.")
         return _answer(request, claim, status=400, split_form=form)
     try:
-        first, _second = services.split_claim(claim, claim.start + at)
+        first, undo = reshape.split(claim, claim.start + at)
     except ValidationError as exc:
         form.add_error("at", exc)
         return _answer(request, claim, status=400, split_form=form)
-    messages.success(request, "Claim split in two.")
-    return _after_reshape(request, first)
+    return _after_reshape(request, first, undo, "Claim split in two.")
 
 
 @login_required
@@ -432,16 +434,33 @@ def claim_merge(request: HttpRequest, pk: int) -> HttpResponse:
         _stale(request, claim, "claim")
         return _answer(request, claim, status=409)
     try:
-        merged = services.merge_with_next(claim)
+        merged, undo = reshape.merge(claim)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _answer(request, claim, status=400)
-    messages.success(request, "Merged with the next claim.")
-    return _after_reshape(request, merged)
+    return _after_reshape(request, merged, undo, f"Merged: “{merged}”.")
 
 
-def _after_reshape(request: HttpRequest, claim: Claim) -> HttpResponse:
-    """Splits, merges and new claims change the article's highlights: reload the workbench."""
+UNDO_KEY = "last_reshape"
+
+
+def _after_reshape(
+    request: HttpRequest, claim: Claim, undo: dict[str, Any] | None, message: str
+) -> HttpResponse:
+    """Splits, merges and new claims change the article's highlights and list: on the
+    workbench htmx gets them in place (the reader keeps their place in the text); elsewhere,
+    or without JavaScript, the workbench opens on the claim. The message offers to undo."""
+    if undo is not None:
+        request.session[UNDO_KEY] = undo
+    messages.success(request, message, extra_tags="undo" if undo is not None else "")
+    if request.htmx and request.POST.get("workbench") == "1":
+        context = _workbench_context(claim.article, claim)
+        context.update(_panel_context(request, context["selected"]), oob=True)
+        response = render(request, "quotes/article.html#reshape-update", context)
+        response["HX-Retarget"] = "#panel-content"
+        response["HX-Reswap"] = "innerHTML"
+        response["HX-Replace-Url"] = _workbench_url(claim).split("#")[0]
+        return response
     if request.htmx:
         response = HttpResponse(status=204)
         # no #fragment: a URL that differs from the current one only by its fragment would
@@ -453,12 +472,39 @@ def _after_reshape(request: HttpRequest, claim: Claim) -> HttpResponse:
 
 @login_required
 @require_POST
+def reshape_undo(request: HttpRequest, pk: int) -> HttpResponse:
+    article = get_object_or_404(Article, pk=pk)
+    undo = request.session.get(UNDO_KEY)
+    if not undo or undo.get("article") != article.pk:
+        messages.error(request, "There is nothing to undo in this article.")
+        return _after_reshape_refused(request, article)
+    try:
+        restored = reshape.undo(undo)
+    except reshape.UndoRefused as exc:
+        messages.error(request, str(exc))
+        return _after_reshape_refused(request, article)
+    del request.session[UNDO_KEY]
+    target = restored or article.claims.order_by("start").first()
+    if target is None:
+        messages.success(request, f"Undone: the {undo['what']}.")
+        return redirect(article)
+    return _after_reshape(request, target, None, f"Undone: the {undo['what']}.")
+
+
+def _after_reshape_refused(request: HttpRequest, article: Article) -> HttpResponse:
+    if request.htmx:
+        return render(request, "quotes/_messages.html", status=409)
+    return redirect(article)
+
+
+@login_required
+@require_POST
 def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
     article = get_object_or_404(Article, pk=pk)
     form = CreateClaimForm(request.POST)
     if form.is_valid():
         try:
-            claim = services.create_claim(
+            claim, undo = reshape.create(
                 article,
                 form.cleaned_data["start"],
                 form.cleaned_data["end"],
@@ -467,8 +513,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"New claim: “{claim}”.")
-            return _after_reshape(request, claim)
+            return _after_reshape(request, claim, undo, f"New claim: “{claim}”.")
     for error in form.errors.get("__all__", []) + [
         f"{form.fields[name].label or name.capitalize()}: {' '.join(errs)}"
         for name, errs in form.errors.items()
@@ -549,6 +594,8 @@ def verdict_publish(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = getattr(claim, "verdict", None)
     form = PublishForm(request.POST)
     if verdict is None or not form.is_valid():
+        if verdict is not None and "note" in form.errors:
+            return _answer(request, claim, status=400, publish_form=form)
         messages.error(request, "There is no verdict to publish, or the request was incomplete.")
         return _answer(request, claim, status=400)
     if form.cleaned_data["version"] != verdict.version:
@@ -557,12 +604,16 @@ def verdict_publish(request: HttpRequest, pk: int) -> HttpResponse:
     action = form.cleaned_data["action"]
     if action == "publish" and not verdict.is_published:
         verdict.publish(by=request.user)
-        messages.success(request, "Verdict published: it is now on its public page and in exports.")
+        messages.success(
+            request,
+            f"Verdict published ({verdict.rating}): it is now on its public page and in exports.",
+        )
     elif action == "unpublish" and verdict.is_published:
         verdict.unpublish(by=request.user)
         messages.success(request, "Verdict unpublished: it is back in review.")
     elif action == "send_back" and verdict.status == Verdict.Status.IN_REVIEW:
         verdict.status = Verdict.Status.DRAFT
+        verdict.review_note = form.cleaned_data["note"].strip()
         verdict._change_reason = "Sent back to the fact-checker"  # type: ignore[attr-defined]
         try:
             verdict.save_checked(form.cleaned_data["version"])
@@ -664,6 +715,7 @@ def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "speaker": speaker,
             "aliases": list(speaker.aliases.all()),
             "record": list(record),
+            "verdict_total": sum(rating.n for rating in record),
             "page": _page_of_claims(request, claims),
         },
     )

@@ -243,6 +243,10 @@ def claim_world() -> dict[str, Any]:
 
 def two_claims_world() -> dict[str, Any]:
     world = claim_world()
+    # the first sentence, next to the second: neighbours a reviewer may merge
+    world["claim"].end = SECOND[0] - 1
+    world["claim"].anchor()
+    world["claim"].save()
     ClaimFactory(article=world["article"], start=SECOND[0], end=SECOND[1], speaker=None)
     return world
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 
 from quotes.models import Claim
 from quotes.search import (
@@ -12,7 +15,7 @@ from quotes.search import (
     search_claims,
     similar_claims,
 )
-from tests.factories import ArticleFactory, ClaimFactory
+from tests.factories import ArticleFactory, ClaimFactory, SpeakerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +70,7 @@ def plan(queryset: object) -> str:
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")  # a tiny table would be scanned anyway
     try:
-        return queryset.explain()  # type: ignore[attr-defined]
+        return queryset.explain()
     finally:
         with connection.cursor() as cursor:
             cursor.execute("SET enable_seqscan = on")
@@ -102,3 +105,24 @@ def test_migration_0003_adds_the_gin_indexes_on_postgres_only() -> None:
         assert wanted <= names
     else:
         assert not wanted & names
+
+
+def test_search_finds_what_a_speaker_said_by_name_or_alias(checker_client: Client) -> None:
+    okafor = SpeakerFactory(name="Ngozi Okafor")
+    okafor.add_alias("The finance minister")
+    said = ClaimFactory(speaker=okafor, kind="quote")
+    ClaimFactory(speaker=SpeakerFactory(name="Bob Other"))
+    for q in ("okafor", "Okafor", "finance minister"):
+        assert list(search_claims(Claim.objects.all(), q)) == [said], q
+    # the claims list's search box says so too
+    response = checker_client.get(reverse("quotes:claims"), {"q": "okafor"})
+    assert said.get_absolute_url() in response.content.decode()
+
+
+def test_the_article_filter_offers_the_newest_articles(checker_client: Client) -> None:
+    old, new = ArticleFactory(title="Old story"), ArticleFactory(title="New story")
+    response = checker_client.get(reverse("quotes:claims"))
+    html = BeautifulSoup(response.content, "html.parser")
+    options = [o.get_text() for o in html.select("#id_article option")]
+    assert options[0] == "Any" and {"Old story", "New story"} <= set(options)
+    assert options.index(new.title) < options.index(old.title)

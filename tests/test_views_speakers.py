@@ -25,10 +25,16 @@ def test_speaker_page_is_a_scorecard(checker_client: Client) -> None:
     assert response.status_code == 200
     assert [t.get_text() for t in html.select(".tag")] == ["J. Doe"]
     record = {
-        row.select("td")[0].get_text(strip=True): row.select("td")[1].get_text(strip=True)
-        for row in html.select(".scorecard tbody tr")
+        card.select_one(".label").get_text(strip=True): card.select_one(".n").get_text(strip=True)
+        for card in html.select(".scorecard li")
     }
+    # in the scale's order, each with its share of the speaker's verdicts
     assert record == {"True": "1", "False": "2"}
+    assert [li.select_one(".share").get_text() for li in html.select(".scorecard li")] == [
+        "33%",
+        "67%",
+    ]
+    assert "3 verdicts" in html.select_one("#record-title").parent.get_text()
     assert len(html.select(".claim-rows li")) == 4
     assert "Finance minister" in html.get_text()
 

@@ -392,7 +392,7 @@ def test_merge_without_a_next_claim_or_stale_is_refused(checker_client: Client) 
     url = reverse("quotes:claim_merge", args=[claim.pk])
     response = checker_client.post(url, {"version": 1})
     assert response.status_code == 400
-    assert "no next claim" in response.content.decode()
+    assert "This is the last statement in the article" in response.content.decode()
     ClaimFactory(article=claim.article, start=45, end=60)
     assert checker_client.post(url, {"version": 3}).status_code == 409
     assert checker_client.post(url, {}).status_code == 400
@@ -576,11 +576,12 @@ def test_editor_sends_a_verdict_back_to_the_fact_checker(editor_client: Client) 
     verdict = VerdictFactory(status=Verdict.Status.IN_REVIEW)
     response = editor_client.post(
         reverse("quotes:claim_publish", args=[verdict.claim_id]),
-        {"action": "send_back", "version": verdict.version},
+        {"action": "send_back", "version": verdict.version, "note": "Cite the 2023 figures."},
     )
     assert response.status_code == 302
     verdict.refresh_from_db()
     assert verdict.status == "draft" and verdict.version == 2
+    assert verdict.review_note == "Cite the 2023 figures."
     assert verdict.history.first().history_change_reason == "Sent back to the fact-checker"
 
 
@@ -692,7 +693,7 @@ def test_a_plain_post_error_from_the_workbench_shows_it_again(checker_client: Cl
 def test_publishing_on_the_claim_page_refreshes_its_history(editor_client: Client) -> None:
     verdict = VerdictFactory(status=Verdict.Status.IN_REVIEW)
     page = soup(editor_client.get(verdict.claim.get_absolute_url()))
-    form = page.select_one("form.editor-actions")
+    form = page.select_one(".editor-actions form")
     assert form.find("input", attrs={"name": "claim_page"})
     response = editor_client.post(
         reverse("quotes:claim_publish", args=[verdict.claim_id]),

@@ -9,6 +9,18 @@
 (function () {
   "use strict";
 
+  // CSS hides the new-claim form until text is selected, but only when this script runs.
+  document.documentElement.classList.add("js");
+
+  // In DEBUG, django-htmx's debug script replaces the whole document with any 400, 403 or
+  // 404 answer, to show Django's error page. Ours are designed answers (form errors shown
+  // next to the field, with what was typed): keep them from it, in every mode. A capturing
+  // listener on window runs before its listener on document. 500s still reach it.
+  window.addEventListener("htmx:beforeOnLoad", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (xhr && xhr.status < 500) { event.stopPropagation(); }
+  }, true);
+
   function codePoints(text) { return Array.from(text).length; }
 
   function bodyLength(body) { return parseInt(body.dataset.length, 10); }
@@ -54,7 +66,31 @@
     document.querySelectorAll('.seg[data-claim="' + claimId + '"]').forEach(function (el) { el.classList.add("selected"); });
   }
 
-  function select(item, focusList) {
+  function isPhone() { return window.matchMedia("(max-width: 800px)").matches; }
+
+  // Bring the claim's first piece of text into view unless it already is (the reader keeps
+  // their place), inside the article's scroll area on a desktop, above the sheet on a phone.
+  function reveal(claimId, focus) {
+    var seg = document.querySelector('#article-body .seg[data-claim="' + claimId + '"]');
+    if (!seg) { return; }
+    var rect = seg.getBoundingClientRect();
+    var area = document.getElementById("article-scroll");
+    var box = isPhone() || !area ? { top: 0, bottom: window.innerHeight * 0.42 } : area.getBoundingClientRect();
+    if (rect.top < box.top || rect.top > box.bottom - 24) {
+      seg.scrollIntoView({ block: isPhone() ? "start" : "center" });
+    }
+    if (focus) {
+      seg.setAttribute("tabindex", "-1");
+      seg.focus({ preventScroll: true });
+    }
+  }
+
+  function openSheet() {
+    var panel = document.getElementById("panel");
+    if (panel) { panel.classList.remove("empty", "closed"); }
+  }
+
+  function select(item, focus) {
     if (!item) { return; }
     claimItems().forEach(function (el) {
       el.classList.remove("current");
@@ -63,16 +99,17 @@
     item.classList.add("current");
     var link = item.querySelector("a");
     link.setAttribute("aria-current", "true");
-    if (focusList) { link.focus({ preventScroll: true }); }
     item.scrollIntoView({ block: "nearest" });
     markSelected(item.dataset.claim);
+    reveal(item.dataset.claim, focus);
+    openSheet();
     // keep the selection in the URL, so a reload or a shared link opens the same claim
     var url = new URL(window.location.href);
     url.searchParams.set("claim", item.dataset.claim);
     url.hash = "";
     window.history.replaceState(null, "", url);
     if (window.htmx) {
-      window.htmx.ajax("GET", link.dataset.panel + "?workbench=1", { target: "#panel", swap: "innerHTML" });
+      window.htmx.ajax("GET", link.dataset.panel + "?workbench=1", { target: "#panel-content", swap: "innerHTML" });
     } else {
       window.location = link.href;
     }
@@ -86,12 +123,15 @@
     select(items[next], true);
   }
 
+  function createForm() { return document.getElementById("create-claim"); }
+
   function onSelectionChange() {
     var body = document.getElementById("article-body");
     var start = document.getElementById("new-start");
     if (!body || !start) { return; }
     var picked = selectionOffsets(body);
     if (!picked || picked.collapsed || picked.end <= picked.start) { return; }
+    createForm().classList.add("active");
     start.value = picked.start;
     document.getElementById("new-end").value = picked.end;
     var text = picked.text.trim();
@@ -100,11 +140,25 @@
       (codePoints(text) > 120 ? Array.from(text).slice(0, 120).join("") + "…" : text) + "”";
   }
 
-  // On load, show the open claim in the side list (the page's URL may have no #fragment).
+  // On load, show the open claim in the list and in the text.
   document.addEventListener("DOMContentLoaded", function () {
     var current = document.querySelector(".claim-item.current");
-    if (current) { current.scrollIntoView({ block: "nearest" }); }
+    if (current) {
+      current.scrollIntoView({ block: "nearest" });
+      reveal(current.dataset.claim, false);
+    }
   });
+
+  // The new-claim form goes away when the reviewer cancels, or after the claim is made.
+  function closeCreateForm() {
+    var form = createForm();
+    if (!form) { return; }
+    form.classList.remove("active");
+    form.reset();
+    var messages = document.getElementById("create-claim-messages");
+    if (messages) { messages.replaceChildren(); }
+    document.getElementById("selection-preview").textContent = "Select text in the article, or give its character offsets.";
+  }
 
   document.addEventListener("selectionchange", onSelectionChange);
   // some test drivers and older browsers only tell us at mouseup
@@ -112,6 +166,17 @@
 
   // Clicks: a highlighted claim opens its panel; a click inside the open claim sets the split point.
   document.addEventListener("click", function (event) {
+    if (event.target.closest(".cancel-selection")) {
+      window.getSelection().removeAllRanges();
+      closeCreateForm();
+      return;
+    }
+    if (event.target.closest(".sheet-close")) {
+      document.getElementById("panel").classList.add("closed");
+      var open = document.querySelector(".seg.selected");
+      if (open) { open.setAttribute("tabindex", "-1"); open.focus({ preventScroll: true }); }
+      return;
+    }
     var link = event.target.closest(".claim-item a");
     if (link && window.htmx && !event.ctrlKey && !event.metaKey && !event.shiftKey) {
       event.preventDefault();  // the href is the no-JavaScript fallback
@@ -123,9 +188,14 @@
     if (!body || !seg || !body.contains(seg)) { return; }
     var picked = selectionOffsets(body);
     if (picked && !picked.collapsed) { return; }  // the reviewer is selecting text
+    var form = createForm();
+    if (form && form.classList.contains("active") && !document.querySelector("#create-claim-messages .error")) {
+      closeCreateForm();  // a click in the text drops the selection
+    }
     var panel = currentPanel();
     var split = document.getElementById("split-at");
     if (panel && split && panel.dataset.claim === seg.dataset.claim && picked) {
+      openSheet();  // a phone's closed sheet comes back
       var at = picked.start - parseInt(panel.dataset.start, 10);
       if (at > 0 && picked.start < parseInt(panel.dataset.end, 10)) {
         split.value = at;
@@ -169,21 +239,38 @@
   var pending = null;
   document.addEventListener("htmx:beforeRequest", function (event) {
     var config = event.detail.requestConfig;
-    pending = config && config.path.indexOf("/claims/") !== -1 ? config : null;
+    pending = config && /\/(claims|undo)/.test(config.path) ? config : null;
   });
   document.addEventListener("htmx:afterSettle", function () {
     var config = pending;
     var panel = currentPanel();
     pending = null;
+    if (config && config.elt && config.elt.closest && config.elt.closest("#create-claim")) {
+      var problem = document.getElementById("create-claim-messages");
+      if (problem && problem.textContent.trim()) { say(problem.textContent.trim()); return; }
+    }
     if (!config || !panel) { return; }
     var messages = panel.querySelector(".panel-messages");
     if (messages && messages.textContent.trim()) { say(messages.textContent.trim()); }
     var fromForm = config.verb === "post";
     if (fromForm) {
       var invalid = panel.querySelector(".invalid input, .invalid select, .invalid textarea, [aria-invalid=true]");
-      (invalid || panel.querySelector("h2")).focus();
-    } else if (window.matchMedia("(max-width: 800px)").matches) {
-      panel.scrollIntoView({ block: "start" });
+      (invalid || panel.querySelector("h2")).focus({ preventScroll: !!invalid });
+      // after a split, merge, creation or undo the text and the list were redrawn
+      var current = document.querySelector(".claim-item.current");
+      if (current && current.dataset.claim === panel.dataset.claim) {
+        current.scrollIntoView({ block: "nearest" });
+        reveal(panel.dataset.claim, false);
+      }
+    }
+  });
+
+  // A new claim was made: the form's work is done.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = createForm();
+    // (htmx counts the 400 of a refused selection as successful too: it swaps its message)
+    if (form && event.detail.elt === form && event.detail.xhr && event.detail.xhr.status < 300) {
+      closeCreateForm();
     }
   });
 

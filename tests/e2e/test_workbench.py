@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +30,6 @@ pytestmark = [
         reason=f"Debian's Chromium ({CHROMIUM}) is missing: apt-get install chromium",
     ),
 ]
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    # Playwright's sync API runs an event loop; the live server's ORM calls are safe here.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--headless"])
-        yield browser
-        browser.close()
 
 
 def watch_console(page: Any) -> list[str]:
@@ -188,7 +175,7 @@ def test_review_flow_from_import_to_published_verdict(live_server: Any, browser:
     assert page.input_value("#new-start") == str(article.body.index("Thailand, New Delhi"))
     page.select_option("#create-claim select[name=kind]", "quote")
     page.click("#create-claim button[type=submit]")
-    page.wait_for_selector("#messages >> text=New claim: “Thailand, New Delhi”")
+    page.wait_for_selector("#panel >> text=New claim: “Thailand, New Delhi”")
     created = Claim.objects.get(exact="Thailand, New Delhi")
     assert created.kind == "quote"
     assert page.locator(f"#claim-{created.pk}.current").count() == 1
@@ -235,8 +222,9 @@ def test_review_flow_from_import_to_published_verdict(live_server: Any, browser:
     # the editor publishes
     editor, editor_errors = log_in(browser, base, "editor")
     editor.goto(f"{base}/claims/{quote_ids[0]}/")
-    editor.click("text=Publish verdict")
-    editor.wait_for_selector("text=Verdict published")
+    editor.click("text=Publish verdict…")
+    editor.click("button:has-text('Publish “Mostly false”')")
+    editor.wait_for_selector("text=Verdict published (Mostly false)")
     assert editor.locator("#verdict-history tbody tr").count() == 2  # refreshed in place
     shot(editor, "claim-published")
     assert Verdict.objects.get().is_published
@@ -276,7 +264,7 @@ def test_selections_count_code_points_with_emoji_and_accents(
         assert page.input_value("#new-end") == str(body.index(text) + len(text))
         page.select_option("#create-claim select[name=kind]", kind)
         page.click("#create-claim button[type=submit]")
-        page.wait_for_selector(f"#messages >> text=New claim: “{text}”")
+        page.wait_for_selector(f"#panel >> text=New claim: “{text}”")
         assert Claim.objects.filter(article=article, exact=text, kind=kind).exists()
 
     # a click inside the open claim sets the split point, counted in code points
