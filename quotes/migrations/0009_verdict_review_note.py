@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quotes', '0007_article_dataset_row'),
+        ('quotes', '0008_sane_dates'),
     ]
 
     operations = [
