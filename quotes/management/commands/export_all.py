@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("file", help="Where to write the backup (JSON).")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if "\x00" in options["file"]:
+            raise CommandError("A file name cannot contain a NUL byte.")
         path = Path(options["file"])
         if not path.parent.is_dir():
             raise CommandError(f"No such folder: {path.parent}")
