@@ -19,6 +19,7 @@ import datetime as dt
 import decimal
 import json
 import os
+import sqlite3
 import tempfile
 import uuid
 from collections import defaultdict
@@ -204,12 +205,24 @@ def _build(
     return model(**values), m2m
 
 
+def _rows_per_statement(fields: list[Any], objs: list[models.Model]) -> int:
+    """How many rows one INSERT may carry within the database's limit on parameters."""
+    if connection.vendor == "sqlite":
+        # Django assumes SQLite's old limit of 999 parameters (41 history rows a statement);
+        # ask the library for its own (32,766 since SQLite 3.32).
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return int(limit // len(fields))
+    return int(connection.ops.bulk_batch_size(fields, objs))
+
+
 def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
     """Insert rows as they are: no signals, no auto_now, no save() overrides (raw, as loaddata)."""
     fields = [f for f in model._meta.concrete_fields if not f.generated]
-    for start in range(0, len(objs), BATCH):
+    batch = max(1, min(BATCH, _rows_per_statement(fields, objs)))
+    for start in range(0, len(objs), batch):
         model._base_manager._insert(  # type: ignore[attr-defined]
-            objs[start : start + BATCH], fields=fields, raw=True
+            objs[start : start + batch], fields=fields, raw=True
         )
 
 
