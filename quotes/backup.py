@@ -128,7 +128,13 @@ def write_backup(path: Path) -> int:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write("[")
-            with transaction.atomic():  # one consistent snapshot of every table
+            outermost = not connection.in_atomic_block
+            with transaction.atomic():
+                if outermost and connection.vendor == "postgresql":
+                    # one snapshot for every table (READ COMMITTED takes one per query), so
+                    # rows saved meanwhile cannot leave a reference without its row
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 for label in BACKUP_MODELS:
                     for record in _records(label):
                         out.write(",\n" if count else "\n")
