@@ -19,6 +19,7 @@ import datetime as dt
 import decimal
 import json
 import os
+import sqlite3
 import tempfile
 import uuid
 from collections import defaultdict
@@ -127,7 +128,13 @@ def write_backup(path: Path) -> int:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
             out.write("[")
-            with transaction.atomic():  # one consistent snapshot of every table
+            outermost = not connection.in_atomic_block
+            with transaction.atomic():
+                if outermost and connection.vendor == "postgresql":
+                    # one snapshot for every table (READ COMMITTED takes one per query), so
+                    # rows saved meanwhile cannot leave a reference without its row
+                    with connection.cursor() as cursor:
+                        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                 for label in BACKUP_MODELS:
                     for record in _records(label):
                         out.write(",\n" if count else "\n")
@@ -204,12 +211,24 @@ def _build(
     return model(**values), m2m
 
 
+def _rows_per_statement(fields: list[Any], objs: list[models.Model]) -> int:
+    """How many rows one INSERT may carry within the database's limit on parameters."""
+    if connection.vendor == "sqlite":
+        # Django assumes SQLite's old limit of 999 parameters (41 history rows a statement);
+        # ask the library for its own (32,766 since SQLite 3.32).
+        connection.ensure_connection()
+        limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        return int(limit // len(fields))
+    return int(connection.ops.bulk_batch_size(fields, objs))
+
+
 def _insert(model: type[models.Model], objs: list[models.Model]) -> None:
     """Insert rows as they are: no signals, no auto_now, no save() overrides (raw, as loaddata)."""
     fields = [f for f in model._meta.concrete_fields if not f.generated]
-    for start in range(0, len(objs), BATCH):
+    batch = max(1, min(BATCH, _rows_per_statement(fields, objs)))
+    for start in range(0, len(objs), batch):
         model._base_manager._insert(  # type: ignore[attr-defined]
-            objs[start : start + BATCH], fields=fields, raw=True
+            objs[start : start + batch], fields=fields, raw=True
         )
 
 

@@ -250,3 +250,23 @@ def test_the_restore_costs_the_same_queries_at_any_size(tmp_path: Path) -> None:
         return len(queries)
 
     assert queries_to_restore(3) == queries_to_restore(12)
+
+
+def test_the_migration_repairs_history_that_points_at_deleted_rows(tmp_path: Path) -> None:
+    writer = fact_checker(username="writer")
+    old = Rating.objects.create(label="Gone", slug="gone")
+    verdict = VerdictFactory(reviewer=writer, rating=old)
+    verdict.rating = Rating.objects.get(slug="false")
+    verdict.save()
+    # what a deletion did before quotes.signals guarded it
+    history = Verdict.history.model
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM quotes_rating WHERE id = %s", [old.pk])
+    history.objects.filter(reviewer_id=writer.pk).update(reviewer_id=999_999)
+
+    migration = import_module("quotes.migrations.0009_history_without_dangling_references")
+    migration.repair(django_apps, None)
+    call_command("export_all", str(tmp_path / "backup.json"))
+
+    assert not history.objects.filter(reviewer_id=999_999).exists()
+    assert Rating.objects.get(pk=old.pk).needs_review
