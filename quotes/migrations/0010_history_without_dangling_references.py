@@ -35,7 +35,7 @@ def repair(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("quotes", "0008_sane_dates"),
+        ("quotes", "0009_verdict_review_note"),
     ]
 
     operations = [migrations.RunPython(repair, migrations.RunPython.noop)]
