@@ -4,7 +4,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test serve e2e-deps lint bench loadtest
+LOCAL_ENV ?= .make-run.env
+
+.PHONY: run test serve e2e-deps lint bench loadtest local-env
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -20,11 +22,17 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 
 ## run: the workbench on SQLite with the demo article, at http://127.0.0.1:8000/
 run: export DEBUG ?= 1
-run: $(VENV)/.runtime
+run: $(VENV)/.runtime local-env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	$(PY) manage.py ensure_local_user --url http://127.0.0.1:$(PORT)/
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# What `make run` runs with, kept for every other command in this clone (manage.py reads it;
+# the environment wins): DEBUG on, and the port in permalinks and exports.
+local-env:
+	@printf '%s\n' '# Written by make run: local development settings for manage.py in this clone.' \
+	  'DEBUG=1' 'PUBLIC_BASE_URL=http://127.0.0.1:$(PORT)' 'FACTCHECK_ORG_URL=http://127.0.0.1:$(PORT)/' > $(LOCAL_ENV)
 
 ## test: lint, checks and the whole test suite (browser tests included)
 test: export DEBUG ?= 0
@@ -48,6 +56,7 @@ e2e-deps:
 	fi
 
 ## serve: production-style serving with gunicorn + whitenoise (needs DATABASE_URL, SECRET_KEY)
+serve: export DEBUG ?= 0
 serve: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0

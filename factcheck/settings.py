@@ -28,6 +28,25 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
 
 
+def read_env_file(path: str) -> None:
+    """Take KEY=VALUE lines from `path`, if it exists, for variables the environment lacks.
+
+    `make run` writes .make-run.env (DEBUG on, its PORT in the public URLs), so that every
+    command the README shows (`.venv/bin/python manage.py changepassword admin`, exports)
+    runs in the clone as the server does, without exporting anything. The environment
+    always wins; the test settings read no file.
+    """
+    if not path or not os.path.isfile(path):
+        return
+    with open(path, encoding="utf-8") as lines:
+        for line in lines:
+            key, sep, value = line.strip().partition("=")
+            if sep and key and not key.startswith("#"):
+                os.environ.setdefault(key.strip(), value.strip())
+
+
+read_env_file(os.getenv("FACTCHECK_ENV_FILE", str(BASE_DIR / ".make-run.env")))
+
 DEBUG = envbool("DEBUG", "false")
 
 SECRET_KEY = os.getenv("SECRET_KEY", "")

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+# the tests never read the settings `make run` leaves in the clone (.make-run.env)
+os.environ["FACTCHECK_ENV_FILE"] = ""
 
 from factcheck.settings import *  # noqa: F403
 

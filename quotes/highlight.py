@@ -106,12 +106,13 @@ def article_says(claim: Claim) -> str:
     speaker_text is the pipeline's proposal and may add an alias from the registry
     ("… (NCRI)") that this article never uses; once a reviewer corrects the speaker it
     describes someone else. So: nothing after a manual attribution, and otherwise the text
-    only if the article contains it, with added parentheses dropped if that makes it so.
+    only if the article has it around the quote (where a reader meets the attribution),
+    with added parentheses dropped if that makes it so.
     """
     text = claim.speaker_text.strip()
     if not text or claim.attribution_method == "manual" or claim.kind != Claim.Kind.QUOTE:
         return ""
-    body = claim.article.body
+    body = claim.article.body[max(0, claim.start - 600) : claim.end + 300]
     for candidate in (text, _PARENTHESES.sub("", text).strip()):
         if candidate and candidate in body:
             return candidate

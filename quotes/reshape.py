@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from quotes.models import Article, Claim, Evidence, Verdict
+from quotes.text.excerpt import excerpt
 
 CLOSING_MARKS = "”’»›\"'"
 OPENING_MARKS = "“‘«‹\"'"
@@ -75,8 +76,7 @@ def gap_refusal(body: str, first: Claim, second: Claim) -> str:
     """Why the text between two claims keeps them apart, or "" when it does not."""
     gap = body[first.end : second.start]
     if any(ch.isalnum() for ch in gap):
-        words = " ".join(gap.split())
-        shown = words if len(words) <= 60 else words[:57].rstrip() + "…"
+        shown = excerpt(gap.strip(CLOSING_MARKS + OPENING_MARKS + " \n,.;:"), 60)
         return f"Other words stand between them (“{shown}”): the merged claim would include them."
     if "\n" not in gap:
         return ""

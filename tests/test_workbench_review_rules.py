@@ -324,6 +324,22 @@ def test_the_article_says_only_what_the_article_says(checker_client: Client) -> 
     assert "The article says" not in response.content.decode()
 
 
+def test_the_article_says_what_it_says_near_the_quote(checker_client: Client) -> None:
+    body = (
+        "The National Council of Resistance of Iran (NCRI) said, “The regime is weak.”\n\n"
+        + "Other news of the day. " * 40
+        + "\n\nThe NCRI said, “The regime will fall.”"
+    )
+    article = ArticleFactory(body=body)
+    speaker = SpeakerFactory(name="National Council of Resistance of Iran")
+    full = "National Council of Resistance of Iran (NCRI)"
+    first = claim_of(article, "The regime is weak.", speaker=speaker, speaker_text=full)
+    later = claim_of(article, "The regime will fall.", speaker=speaker, speaker_text=full)
+    assert "The article says: “National Council" in panel(checker_client, first).get_text()
+    # two paragraphs on, the article says "The NCRI": it does not repeat the full name there
+    assert "The article says" not in panel(checker_client, later).get_text()
+
+
 def test_excerpts_end_on_a_word_not_a_stop() -> None:
     text = "Prices fell by 3%. Wages rose by 5% in the same year, the office said."
     assert excerpt(text, 20) == "Prices fell by 3%…"
