@@ -1,30 +1,29 @@
-"""Export throughput and memory: CSV and JSON at 1k and 12.8k claims, plus import_liar time.
+"""Export cost: time and peak memory (RSS) of every format at 1k and 25k claims.
 
-    .venv/bin/python benchmarks/exports.py [--sizes 1000,12836]
+    .venv/bin/python benchmarks/exports.py [--sizes 1000,25000] [--body-kb 400]
 
-Uses a throwaway SQLite database in /tmp. Loads LIAR (../shared/data/liar/liar_all.tsv)
-through `manage.py import_liar` when ../shared is there (and prints how long that took),
-else generates the same number of claims. Half the verdicts are then published and every
-claim gets a piece of evidence, so exports carry verdicts, history and sources.
-
-Prints, per format and size: rows per second, peak Python memory while streaming
-(tracemalloc) and the number of queries. Flat memory and queries that grow with chunks,
-not rows, are the goals.
+Builds a throwaway SQLite database in /tmp with one article per size, each with a
+400 KB body and that many claims in it (the shape that cost gigabytes when every claim
+read its article's body): a speaker on every claim, a verdict on every claim (every
+other one published, so the history is exported too) and a source as evidence. Then
+each format exports each article in a fresh process, and the table shows its time, the
+process's peak RSS after Django and the data set-up were loaded ("base") and at the
+end ("peak"), and the bytes written. Flat memory means "peak" is the same at 1k and 25k
+claims. PDF is refused past its limit (MAX_PDF_CLAIMS), before any claim is read.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LIAR = ROOT.parent / "shared" / "data" / "liar" / "liar_all.tsv"
-LIAR_ROWS = 12836
+FORMATS = ("csv", "json", "claimreview", "md", "html", "pdf")
 
 
 def setup_django(db_path: str) -> None:
@@ -37,112 +36,140 @@ def setup_django(db_path: str) -> None:
     django.setup()
 
 
-def load_claims() -> None:
-    import io
-
+def build(sizes: list[int], body_kb: int) -> dict[int, int]:
+    """One article per size, `body_kb` KB long, with `size` claims; returns their ids."""
     from django.core.management import call_command
+    from django.utils import timezone
+
+    from quotes.models import Article, Claim, Evidence, Rating, Source, Speaker, Verdict
 
     call_command("migrate", verbosity=0)
-    if LIAR.is_file():
-        started = time.perf_counter()
-        call_command("import_liar", str(LIAR), stdout=io.StringIO())
-        elapsed = time.perf_counter() - started
-        print(f"import_liar {LIAR.name}: {LIAR_ROWS:,} rows in {elapsed:.2f} s")
-    else:
-        print(f"{LIAR} not found: generating {LIAR_ROWS:,} claims instead")
-        generate(LIAR_ROWS)
-
-
-def generate(count: int) -> None:
-    from quotes.models import Article, Claim, Rating, Speaker, Verdict
-
     ratings = list(Rating.objects.all())
     speakers = Speaker.objects.bulk_create(
         Speaker(name=f"Speaker {n}", normalized_name=f"speaker {n}") for n in range(300)
     )
-    articles = Article.objects.bulk_create(
-        Article(title=f"Article {n}", body=f"Statement number {n} says prices fell by {n}%.")
-        for n in range(count)
-    )
-    claims = Claim.objects.bulk_create(
-        Claim(
-            article=a,
-            position=1,
-            start=0,
-            end=len(a.body),
-            exact=a.body,
-            speaker=speakers[n % len(speakers)],
-            attribution_method="generated",
-        )
-        for n, a in enumerate(articles)
-    )
-    Verdict.objects.bulk_create(
-        Verdict(claim=c, rating=ratings[n % len(ratings)], rationale="Generated.", status="review")
-        for n, c in enumerate(claims)
-    )
-
-
-def enrich() -> None:
-    """Publish every other verdict and give every claim a source, as a working desk would."""
-    from django.utils import timezone
-
-    from quotes.models import Claim, Evidence, Source, Verdict
-
-    now = timezone.now()
-    ids = list(Verdict.objects.order_by("id").values_list("id", flat=True)[::2])
-    for start in range(0, len(ids), 900):
-        Verdict.objects.filter(id__in=ids[start : start + 900]).update(
-            status=Verdict.Status.PUBLISHED, published_at=now
-        )
     sources = Source.objects.bulk_create(
         Source(url=f"https://stats.example.org/table-{n}", title=f"Table {n}") for n in range(50)
     )
-    Evidence.objects.bulk_create(
-        Evidence(claim_id=pk, source=sources[n % 50], stance="disputes", excerpt="A figure.")
-        for n, pk in enumerate(Claim.objects.values_list("id", flat=True).iterator())
-    )
+    now = timezone.now()
+    articles = {}
+    for size in sizes:
+        sentence = "Prices rose by {n} per cent in the north, the minister said. "
+        parts, length, n = [], 0, 0
+        while length < body_kb * 1000 or n < size:
+            part = sentence.format(n=n)
+            parts.append(part)
+            length += len(part)
+            n += 1
+        body = "".join(parts)
+        article = Article.objects.create(title=f"{size:,} claims", body=body)
+        spans, start = [], 0
+        for part in parts:
+            spans.append((start, start + len(part) - 1))
+            start += len(part)
+        step = len(spans) / size
+        chosen = [spans[int(i * step)] for i in range(size)]
+        claims = Claim.objects.bulk_create(
+            Claim(
+                article=article,
+                position=i + 1,
+                start=s,
+                end=e,
+                exact=body[s:e],
+                prefix=body[max(0, s - 32) : s],
+                suffix=body[e : e + 32],
+                speaker=speakers[i % len(speakers)],
+                attribution_method="generated",
+            )
+            for i, (s, e) in enumerate(chosen)
+        )
+        Verdict.objects.bulk_create(
+            Verdict(
+                claim=c,
+                rating=ratings[i % len(ratings)],
+                rationale="The figures show otherwise. " * 4,
+                status=Verdict.Status.PUBLISHED if i % 2 else Verdict.Status.IN_REVIEW,
+                published_at=now if i % 2 else None,
+            )
+            for i, c in enumerate(claims)
+        )
+        Evidence.objects.bulk_create(
+            Evidence(claim=c, source=sources[i % 50], stance="disputes", excerpt="A figure.")
+            for i, c in enumerate(claims)
+        )
+        articles[size] = article.pk
+    return articles
 
 
-def measure(fmt: str, size: int) -> tuple[float, float, int, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+def high_water_kib() -> int:
+    """The process's peak RSS so far (VmHWM), in KiB.
 
+    Not getrusage's ru_maxrss: Linux carries that over from the parent through fork and
+    exec, so every child would report the parent's peak.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    raise RuntimeError("no VmHWM in /proc/self/status (Linux only)")
+
+
+def measure(fmt: str, article_id: int) -> None:
+    """In a fresh process: export one article, print seconds, base and peak RSS, bytes."""
     from quotes import exports
-    from quotes.models import Claim
+    from quotes.models import Article
 
-    last_id = Claim.objects.order_by("id").values_list("id", flat=True)[size - 1]
-    claims = Claim.objects.filter(id__lte=last_id)
-
+    article = Article.objects.get(pk=article_id)
+    base = high_water_kib()
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
-        written = sum(len(c) for c in exports.export_claims(claims, fmt).chunks)
+    try:
+        written = sum(len(chunk) for chunk in exports.export_article(article, fmt).chunks)
+    except exports.ExportTooLarge:
+        written = -1
     elapsed = time.perf_counter() - started
-
-    tracemalloc.start()
-    sum(len(c) for c in exports.export_claims(claims, fmt).chunks)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return size / elapsed, peak / 2**20, len(queries.captured_queries), written
+    peak = high_water_kib()
+    print(f"{elapsed} {base} {peak} {written}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sizes", default=f"1000,{LIAR_ROWS}")
+    parser.add_argument("--sizes", default="1000,25000")
+    parser.add_argument("--body-kb", type=int, default=400)
+    parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--measure", nargs=3, metavar=("DB", "FORMAT", "ARTICLE"), help="internal")
     args = parser.parse_args()
-    sizes = [int(s) for s in args.sizes.split(",")]
+    if args.measure:
+        db, fmt, article_id = args.measure
+        setup_django(db)
+        measure(fmt, int(article_id))
+        return
 
+    sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as tmp:
-        setup_django(str(Path(tmp) / "bench.sqlite3"))
-        load_claims()
-        enrich()
-        header = ("format", "claims", "rows/s", "peak MiB", "queries", "MiB out")
-        print("\n{:<8}{:>8}{:>10}{:>10}{:>9}{:>9}".format(*header))
-        for fmt in ("csv", "json"):
+        db = str(Path(tmp) / "bench.sqlite3")
+        setup_django(db)
+        started = time.perf_counter()
+        articles = build(sizes, args.body_kb)
+        print(
+            f"set-up: {len(sizes)} articles of {args.body_kb} KB with "
+            f"{', '.join(f'{s:,}' for s in sizes)} claims in {time.perf_counter() - started:.1f} s"
+        )
+        header = ("format", "claims", "seconds", "base MiB", "peak MiB", "MiB out")
+        print("\n{:<12}{:>8}{:>10}{:>10}{:>10}{:>9}".format(*header))
+        for fmt in args.formats.split(","):
             for size in sizes:
-                rate, peak, queries, written = measure(fmt, size)
+                out = subprocess.run(
+                    [sys.executable, __file__, "--measure", db, fmt, str(articles[size])],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                    env={**os.environ, "PYTHONPATH": str(ROOT)},
+                ).stdout.split()
+                elapsed, base, peak, written = float(out[0]), int(out[1]), int(out[2]), int(out[3])
+                result = "refused" if written < 0 else f"{written / 2**20:.1f}"
                 print(
-                    f"{fmt:<8}{size:>8,}{rate:>10,.0f}{peak:>10.1f}{queries:>9}"
-                    f"{written / 2**20:>9.1f}"
+                    f"{fmt:<12}{size:>8,}{elapsed:>10.2f}{base / 1024:>10.1f}"
+                    f"{peak / 1024:>10.1f}{result:>9}"
                 )
 
 

@@ -28,6 +28,11 @@ from quotes.models import Claim, Speaker
 from quotes.text import normalize_name
 
 _WORD = re.compile(r"\w{4,}")
+# A search term as web-search syntax reads it: a "phrase" (closed or not) or a run of
+# other characters, either with a leading minus.
+_TERM = re.compile(r'(-*)"([^"]*)"?|(-*)([^\s"]+)')
+# Words inside a term: letters and digits, joined by hyphens, apostrophes or dots.
+_TERM_WORD = re.compile(r"\w+(?:[-'\u2019.]\w+)*")
 SIMILARITY_THRESHOLD = 0.3
 
 
@@ -56,6 +61,34 @@ class StoredSearchVector(Expression):
         return Col(query.get_initial_alias(), _EXACT_TSV)
 
 
+def web_search(q: str) -> str:
+    """`q` rewritten to the web-search syntax we support, each operator next to a word.
+
+    Kept: words, "quoted phrases" (closed or not), -word and -"phrase", and `or`.
+    Dropped: punctuation that is not part of a word and minus signs that touch no word.
+    A run of minus signs before a word is one negation. PostgreSQL's
+    websearch_to_tsquery stacks one NOT per minus sign however many there are, and fails
+    past 32 ("tsquery stack too small"), so no minus sign may reach it without a word.
+    """
+    terms: list[str] = []
+    for match in _TERM.finditer(q):
+        phrase_minus, phrase, minus, token = match.groups()
+        if token is None:
+            words = _TERM_WORD.findall(phrase)
+            if words:
+                terms.append(("-" if phrase_minus else "") + '"' + " ".join(words) + '"')
+            continue
+        if token.casefold() == "or":
+            terms.append("or")
+            continue
+        words = _TERM_WORD.findall(token)
+        if words:
+            negated = bool(minus) or token.startswith("-")
+            terms.append(("-" if negated else "") + words[0])
+            terms.extend(words[1:])
+    return " ".join(terms)
+
+
 def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     """Claims whose text matches the words of `q`, best matches first on PostgreSQL.
 
@@ -68,8 +101,9 @@ def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     -word must not; the incoming order is kept.
     Both: the claims of speakers whose name or alias contains the query ("okafor" finds
     what Ngozi Okafor said) match too, after the text matches on PostgreSQL.
+    Both read `q` through web_search(), so no typed punctuation can break the query.
     """
-    q = q.strip()
+    q = web_search(q)
     if not q:
         return claims
     # the speakers first, as a short list of ids: an OR on the claims' speaker index beside
@@ -87,7 +121,7 @@ def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     for word in q.split()[:10]:
         word = word.strip('"')
         if word.startswith("-") and len(word) > 1:
-            condition &= ~Q(exact__icontains=word[1:])
+            condition &= ~Q(exact__icontains=word[1:].strip('"'))
         elif word and word.lower() != "or":
             condition &= Q(exact__icontains=word)
     return claims.filter(condition | said_by)

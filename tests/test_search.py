@@ -14,6 +14,7 @@ from quotes.search import (
     prefer_trigram_index,
     search_claims,
     similar_claims,
+    web_search,
 )
 from tests.factories import ArticleFactory, ClaimFactory, SpeakerFactory
 
@@ -46,6 +47,23 @@ def test_search_keeps_other_filters() -> None:
     claim("Terror in the region, the regime says")
     only_first = Claim.objects.filter(pk=first.pk)
     assert list(search_claims(only_first, "terror")) == [first]
+
+
+def test_lone_dashes_are_ignored_and_a_run_touching_a_word_negates_it_once() -> None:
+    hit = claim("Unemployment fell in May")
+    claim("Unemployment rose in May")
+    # 33 dashes in a row made PostgreSQL fail ("tsquery stack too small")
+    query = "- " * 40 + "unemployment " + "-" * 33 + "rose"
+    assert list(search_claims(Claim.objects.all(), query)) == [hit]
+
+
+def test_web_search_keeps_words_phrases_negations_and_or() -> None:
+    assert web_search('"budget  was cut" -tax or well-known U.S. 3%') == (
+        '"budget was cut" -tax or well-known U.S 3'
+    )
+    assert web_search("--- -!& tax ---") == "tax"
+    assert web_search('-"-"-"tax') == '-"tax"'
+    assert web_search("\\'' \u2014\u2014") == ""
 
 
 @postgres_only

@@ -17,12 +17,17 @@ from collections.abc import Sequence
 
 from django.db.models import QuerySet
 
-from quotes.exports.base import Export, ExportError, ExportTooLarge, PdfUnavailable
+from quotes.exports import csv, html, json, markdown
+from quotes.exports.base import (
+    Export,
+    ExportError,
+    ExportInterrupted,
+    ExportTooLarge,
+    PdfUnavailable,
+    guarded,
+)
 from quotes.exports.claimreview import iter_claimreview
-from quotes.exports.csv import iter_csv
-from quotes.exports.html import render_html
-from quotes.exports.json import iter_json
-from quotes.exports.markdown import iter_markdown, md_escape, md_url
+from quotes.exports.markdown import md_escape, md_url
 from quotes.exports.pdf import MAX_PDF_CLAIMS, render_pdf
 from quotes.exports.records import CHUNK_SIZE, NO_VERDICT, ClaimRecord, iter_records
 from quotes.models import Article, Claim
@@ -35,6 +40,7 @@ __all__ = [
     "ClaimRecord",
     "Export",
     "ExportError",
+    "ExportInterrupted",
     "ExportTooLarge",
     "PdfUnavailable",
     "build_export",
@@ -70,42 +76,31 @@ def build_export(
     `standalone` embeds the stylesheet in HTML, for files written outside the web app.
     """
     if fmt == "csv":
-        return Export(fmt, "text/csv; charset=utf-8", f"{filename}.csv", iter_csv(claims), True)
+        chunks = guarded(csv.iter_csv(claims), fmt, csv.failure_trailer)
+        return Export(fmt, "text/csv; charset=utf-8", f"{filename}.csv", chunks, True)
     if fmt == "json":
-        return Export(
-            fmt,
-            "application/json",
-            f"{filename}.json",
-            iter_json(claims, article=article),
-            True,
-        )
+        chunks = guarded(json.iter_json(claims, article=article), fmt, json.failure_trailer)
+        return Export(fmt, "application/json", f"{filename}.json", chunks, True)
     if fmt == "claimreview":
-        return Export(
-            fmt,
-            "application/ld+json",
-            f"{filename}.claimreview.json",
-            iter_claimreview(claims),
-            True,
-        )
+        chunks = guarded(iter_claimreview(claims), fmt, json.failure_trailer)
+        return Export(fmt, "application/ld+json", f"{filename}.claimreview.json", chunks, True)
     if fmt == "md":
-        return Export(
+        chunks = guarded(
+            markdown.iter_markdown(claims, title=title, article=article),
             fmt,
-            "text/markdown; charset=utf-8",
-            f"{filename}.md",
-            iter_markdown(claims, title=title, article=article),
-            True,
+            markdown.failure_trailer,
         )
+        return Export(fmt, "text/markdown; charset=utf-8", f"{filename}.md", chunks, True)
     if fmt == "html":
-        html = render_html(
+        pieces = html.render_html(
             claims,
             title=title,
             article=article,
             filters=filters,
             mode="file" if standalone else "web",
         )
-        return Export(
-            fmt, "text/html; charset=utf-8", f"{filename}.html", (p.encode() for p in html), True
-        )
+        chunks = guarded((p.encode() for p in pieces), fmt, html.failure_trailer)
+        return Export(fmt, "text/html; charset=utf-8", f"{filename}.html", chunks, True)
     if fmt == "pdf":
         pdf = render_pdf(claims, title=title, article=article, filters=filters)
         return Export(fmt, "application/pdf", f"{filename}.pdf", [pdf], False)

@@ -89,3 +89,8 @@ def _lines(records: Iterable[ClaimRecord]) -> Iterator[bytes]:
     writer = csv.writer(_Echo())
     for row in csv_rows(records):
         yield writer.writerow(row).encode()
+
+
+def failure_trailer(note: str) -> bytes:
+    """A last row saying the file is incomplete, where a spreadsheet shows it."""
+    return csv.writer(_Echo()).writerow([note]).encode()

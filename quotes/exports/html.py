@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 
 from quotes.exports.base import ExportError
 from quotes.exports.records import NO_VERDICT, RecordStream, iter_records
@@ -68,3 +69,9 @@ def _pieces(context: dict[str, Any], records: RecordStream) -> Iterator[str]:
         )
         offset += len(chunk)
     yield render_to_string(f"{TEMPLATE}#foot", context)
+
+
+def failure_trailer(note: str) -> bytes:
+    """The note as an alert after the last whole claim, and the page closed."""
+    alert = f'<p class="export-failed" role="alert">{escape(note)}</p>'
+    return f"{alert}\n</main></body></html>\n".encode()

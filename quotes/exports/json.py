@@ -148,3 +148,8 @@ def _pieces(opening: bytes, records: Iterable[ClaimRecord]) -> Iterator[bytes]:
     for index, record in enumerate(records):
         yield (("," if index else "") + _dumps(record_json(record))).encode()
     yield b"]}\n"
+
+
+def failure_trailer(note: str) -> bytes:
+    """The note after the cut: the file is no longer JSON, and says why to a reader."""
+    return f"\n{note}\n".encode()

@@ -106,3 +106,7 @@ def _md_claim(record: ClaimRecord, number: int, *, with_article: bool) -> list[s
                 item += f": “{md_escape(e.excerpt)}”"
             lines.append(item)
     return [*lines, "", ""]
+
+
+def failure_trailer(note: str) -> bytes:
+    return f"\n\n**{md_escape(note)}**\n".encode()

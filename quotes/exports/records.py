@@ -8,7 +8,6 @@ through a forwarded report or a CSV pasted into a spreadsheet.
 
 from __future__ import annotations
 
-import gc
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -128,16 +127,31 @@ class RecordStream:
         while chunk:
             yield chunk
             offset += self.chunk_size
-            # A claim and its verdict refer to each other (select_related fills both
-            # sides), so a finished chunk is only freed by the cycle collector: run it
-            # now. Without this, peak memory climbed to ~4 chunks (22 MiB vs 6 MiB).
+            _release(chunk)
             del chunk
-            gc.collect()
             chunk = self._load(offset)
 
     def __iter__(self) -> Iterator[ClaimRecord]:
         for chunk in self.chunks():
             yield from chunk
+
+
+def _release(chunk: list[ClaimRecord]) -> None:
+    """Break the reference cycles of a finished chunk, so it is freed at once.
+
+    Django links related rows both ways (a claim and its verdict through select_related,
+    a claim and its evidence, a speaker and its aliases through prefetching), so without
+    this a chunk waits for the cycle collector: peak memory climbed to ~4 chunks, and a
+    full gc.collect() per chunk took a third of the export's time.
+    """
+    for record in chunk:
+        claim = record.claim
+        for model in (claim, claim.speaker, record.verdict):
+            if model is not None:
+                model._state.fields_cache.clear()
+                getattr(model, "_prefetched_objects_cache", {}).clear()
+        for evidence in record.evidence:
+            evidence._state.fields_cache.clear()
 
 
 def iter_records(
