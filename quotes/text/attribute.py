@@ -117,10 +117,10 @@ _BODIES = frozenset(
     """.split()
 )
 _VOICE_PHRASE = re.compile(
-    r"(?:(?:the|a|an|another)\s+)?"
+    r"(?:(?P<article>[Tt]he|[Aa]n?|[Aa]nother)\s+)?"
     r"(?:(?P<owner>his|her|its|their|[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,3})"
     r"(?P<possessive>’s|'s|’|')?\s+)?"
-    r"(?P<head>(?:[a-z][\w\-]*\s+){0,2}[a-z][\w\-]*)"
+    r"(?P<head>(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*)"
     r"(?:\s+(?:(?:issued|released|put\s+out|published)\s+)?(?:by|from)\s+(?P<by>.{0,60}))?"
 )
 _OPENING_ROLE = re.compile(
@@ -262,14 +262,14 @@ class Attributor:
         chunk = self.text[start:end]
         if not chunk.strip():
             return None
-        # "a senior White House official": the names in it are not the speaker
-        unnamed = _UNNAMED.match(self.text, start)
-        if unnamed and unnamed.start("np") - start < 4:
-            return self.entities.unnamed(unnamed.group("np").replace("\u2024", ".")), 0.1
         stripped = chunk.strip(" ,—–-")
         voiced = self._voice(stripped, start + chunk.find(stripped[:1]) if stripped else start)
         if voiced is not None:
             return voiced
+        # "a senior White House official": the names in it are not the speaker
+        unnamed = _UNNAMED.match(self.text, start)
+        if unnamed and unnamed.start("np") - start < 4:
+            return self.entities.unnamed(unnamed.group("np").replace("\u2024", ".")), 0.1
         mentions = [
             m for m in find_mentions(self.text, start, end) if not (m.modifier or m.title_only)
         ]
@@ -329,6 +329,8 @@ class Attributor:
                 self.context.statement_owner = entity
                 return entity, 0.1
             return None
+        if (match.group("article") or "").lower() in ("a", "an", "another"):
+            return None  # "a spokesman said": someone new and unnamed, not the one before
         if owner and owner.lower() in _POSSESSIVE_PRONOUNS:
             # "his office", "its statement": the pronoun's referent speaks
             pronoun = _POSSESSIVE_PRONOUNS[owner.lower()]
