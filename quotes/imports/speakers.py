@@ -70,6 +70,11 @@ class SpeakerRegistry:
         Speaker.objects.bulk_create(self.deferred, batch_size=batch_size)
         self.deferred = []
 
+    def match(self, proposed: ProposedSpeaker) -> Speaker | None:
+        """The registry speaker a proposal names, by name or alias, without creating one."""
+        keys = [normalize_name(n) for n in (proposed.name, *proposed.aliases)]
+        return next((self.by_key[k] for k in keys if k in self.by_key), None)
+
     def resolve(self, proposed: ProposedSpeaker) -> Speaker:
         """The speaker the text pipeline proposes, matched by its name or any of its aliases.
 

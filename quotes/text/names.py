@@ -275,6 +275,17 @@ def _word_before(text: str, at: int) -> str:
     return match.group().lower() if match else ""
 
 
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether a word opens a sentence, the first after a dateline included."""
+    if _SENTENCE_START.search(text, max(0, at - 3), at):
+        return True
+    line_start = text.rfind("\n", 0, at) + 1
+    if at - line_start > 60:
+        return False
+    end = _line_dateline(text, line_start)
+    return end != -1 and not text[end:at].strip()
+
+
 def _strip_possessive(word: str) -> tuple[str, bool]:
     for suffix in ("’s", "'s", "’", "'"):
         if word.endswith(suffix) and len(word) > len(suffix):
@@ -365,14 +376,14 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             len(tokens) == 1
             and not lead
             and tokens[0].lower() in _lowercase_words(text)
-            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+            and _starts_sentence(text, m_start)
         ):
             continue  # "Nevertheless," "Officials": a common word capitalised at a sentence start
         if (
             len(tokens) == 1
             and not lead
             and not possessive
-            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+            and _starts_sentence(text, m_start)
             and _capitalised_counts(text)[tokens[0]] == 1
             and (after_lower := _WORD_AFTER.match(text, m_end)) is not None
             and after_lower.group(1) in _COMMON_NOUN_NEXT
@@ -392,7 +403,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and not lead
             and len(tokens[0]) > 4
             and tokens[0].endswith(("ing", "ed"))
-            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+            and _starts_sentence(text, m_start)
         ):
             continue  # "Acknowledging that …", "Based on …"
         name = " ".join(tokens)
