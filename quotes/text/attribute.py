@@ -54,7 +54,7 @@ _VERBS = (
     "pleaded|demanded|demands|hinted|recounts|explains|joked|quoted|quotes|attacked|attacking|"
     "slammed|slamming|blasted|blasting|mocked|mocking|hailed|hailing|touted|touting|lauded|"
     "defended|defending|dismissed|dismissing|questioned|questioning|pointed|pointing|quip|"
-    "found|finds|showed|shows|estimated|estimates|ruled|rules"
+    "found|finds|showed|shows|estimated|estimates|ruled|rules|ordered|summarized|summarised"
 )
 VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _PARTICIPLE = re.compile(r"ing$")
@@ -127,6 +127,11 @@ _OPENING_ROLE = re.compile(
     r"[\s“\"‘(]*(?P<np>The\s+(?:[A-Z][\w\-]*\s+)?(?:[a-z][\w\-]*\s+)?[a-z][\w\-]*)\s+"
     r"(?:also\s+)?(?:said|says|told|added|stated|noted|stressed|warned|denied|announced|"
     r"emphasized|emphasised|insisted|explained|argued|accused|called|described)\b"
+)
+_OPENING_BODY = re.compile(
+    r"[\s“\"‘(]*The\s+(?P<np>(?:[a-z][\w\-]*\s+){0,2}(?:bureau|council|committee|ministry|"
+    r"office|command|secretariat|cabinet|presidency)\s+of\s+(?:the\s+)?[A-Z][\w\-’']*"
+    r"(?:\s+[A-Z][\w\-’']*){0,4})\s+(?:also\s+)?[a-z]+(?:ed|s)\b"
 )
 _OPENING_PRONOUN = re.compile(r"[\s“\"‘(]*(?P<p>He|She)\s+(?!is\b|was\b)")
 # ", the presidential office said on Thursday." at the end of a sentence
@@ -245,6 +250,7 @@ def _speakers_first(mentions: list[Mention]) -> list[Mention]:
 class Attributor:
     def __init__(self, text: str, entities: Entities, context: Context) -> None:
         self.last_description = ""
+        self._subjects: dict[tuple[int, int], Attribution | None] = {}
         self.text = text
         self.entities = entities
         self.context = context
@@ -408,6 +414,13 @@ class Attributor:
         end = min(end, start + 300)
         if end <= start:
             return None
+        # every quote past the sentence's first 300 characters reads the same opening
+        key = (start, end)
+        if key not in self._subjects:
+            self._subjects = {key: self._sentence_subject(start, end)}
+        return self._subjects[key]
+
+    def _sentence_subject(self, start: int, end: int) -> Attribution | None:
         words = self.text[start:end].split(maxsplit=1)
         if words and words[0].lower().strip(",") in _SUBJECT_PRONOUN:
             entity = self.context.resolve_pronoun(words[0].strip(","), [])
@@ -441,6 +454,10 @@ class Attributor:
         match = _OPENING_PRONOUN.match(self.text, start)
         if match is not None:
             return self.context.resolve_pronoun(match.group("p"), [])
+        match = _OPENING_BODY.match(self.text, start)
+        if match is not None:
+            # "The political bureau of the Houthis issued a statement": a body is the subject
+            return self.entities.body(" ".join(match.group("np").split()))
         match = _OPENING_ROLE.match(self.text, start)
         if match is not None:
             # "The Turkish president said …", "The ministry stated …"
@@ -614,9 +631,8 @@ class Attributor:
                 entity = self.context.resolve_pronoun(pronoun, self._local(start + clause))
                 if entity is not None:
                     return Attribution(entity, "before-quote", verb.group(), 0.75)
-            voiced = self._voice(
-                tail.strip(" ,"), start + clause + len(tail) - len(tail.lstrip(" ,"))
-            )
+            last_part = tail.rsplit(",", 1)[-1]
+            voiced = self._voice(last_part.strip(), region_end - len(last_part.lstrip()))
             if voiced is not None and not participle:
                 # "Abbas’s spokesman called …", "the ministry stated …"
                 return Attribution(voiced[0], "before-quote", verb.group(), 0.85 - voiced[1])
@@ -637,6 +653,12 @@ class Attributor:
                 coordinated = not region[clause:].strip()
             else:
                 coordinated = False
+            if mentions and all(m.kind == "place" for m in mentions) and clause:
+                # "denied a rift between Saudi Arabia and the UAE, saying …": the clause
+                # after "and" names only places; the subject is further back
+                whole = _candidates(find_mentions(self.text, start, region_end))
+                mentions = _speakers_first(whole) if whole else mentions
+                coordinated = True
             mentions = _speakers_first(mentions)
             if mentions:
                 mention = mentions[0] if participle or coordinated else mentions[-1]

@@ -139,9 +139,13 @@ class Entities:
         words = set(normalize_name(phrase).split()) - _FILLER
         if not words:
             return None
+        former = "former" in normalize_name(phrase).split()
         for entity in reversed(self.used):
             told = entity.role + " " + entity.description if loose else entity.role
-            if told.strip() and words <= set(normalize_name(told).split()):
+            told_words = set(normalize_name(told).split())
+            if not former and "former" in told_words:
+                continue  # "the president" is not the former president
+            if told.strip() and words <= told_words:
                 return entity
         key = " ".join(normalize_name(phrase).split())
         known = self._registry_roles.get(key)

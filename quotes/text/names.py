@@ -124,6 +124,7 @@ ORG_WORDS = frozenset(
     company corporation inc corp co ltd llc plc times post news journal press tribune herald
     review magazine agency service services bureau board authority government regime cabinet
     church mosque club team league station channel radio tv television times hezbollah hamas
+    palace kremlin
     taliban isis nato un eu fbi cia nsa irgc mek pmoi ncri gop dnc rnc aclu who imf opec
     """.split()
 )
@@ -461,8 +462,10 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and next_word not in _PREPOSITIONS
         ):
             modifier = True  # "the New Jersey governor", "the Gaza Strip ceasefire"
-        title_only = any(w in CORE_TITLES for w in lowered_name) and all(
-            w in TITLE_WORDS or w in ("of", "the", "for", "to") for w in lowered_name
+        # "Iran’s Foreign Minister": whose title it is, then the title, and no name
+        titled = lowered_name[1:] if _strip_possessive(tokens[0])[1] else lowered_name
+        title_only = any(w in CORE_TITLES for w in titled) and all(
+            w in TITLE_WORDS or w in ("of", "the", "for", "to") for w in titled
         )
         role_words = [_bare(t) for t in role_tokens] + lead_words
         gender = (

@@ -137,7 +137,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                     if not (mention.modifier or mention.title_only):
                         context.note(entities.add(mention), subject=False)
             else:
-                _note_mentions(entities, context, mentions, attributor.subject_pronoun(s_start))
+                _note_mentions(attributor, context, mentions, attributor.subject_pronoun(s_start))
             reporter = sentence_speaker or (
                 attributor.reporting_clause(s_start, s_end) if not inside else None
             )
@@ -210,7 +210,7 @@ def _is_heading(text: str, start: int, end: int) -> bool:
 
 
 def _note_mentions(
-    entities: Entities, context: Context, mentions: list[Mention], pronoun: Entity | None
+    attributor: Attributor, context: Context, mentions: list[Mention], pronoun: Entity | None
 ) -> None:
     """Remember the sentence's names for pronouns: its subject, or the others mentioned.
 
@@ -223,8 +223,13 @@ def _note_mentions(
     for mention in mentions:
         if mention.modifier or mention.title_only:
             continue
-        entity = entities.add(mention)
+        entity = attributor.entities.add(mention)
         subject = first and not (mention.prepositional or mention.possessive)
+        if subject and not entity.description:
+            # "Nabil Abu Rudeineh, the spokesman for …": a later "Abbas’s spokesman" is him
+            said = attributor.last_description
+            attributor.describe(entity, mention.end)
+            attributor.last_description = said
         context.note(entity, subject=subject)
         if not (mention.prepositional or mention.possessive):
             first = False
