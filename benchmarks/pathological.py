@@ -1,6 +1,6 @@
 """The text pipeline on adversarial articles: every shape should stay linear in its length.
 
-    .venv/bin/python benchmarks/pathological.py [--web]
+    .venv/bin/python benchmarks/pathological.py [--small N] [--web | --web-only]
 
 Each text is built at two sizes, 4x apart; the ratio of the times should be near 4 (a
 quadratic step would show 16), and the rate (characters per second) near that of real
@@ -54,6 +54,13 @@ SHAPES: dict[str, Callable[[int], str]] = {
 }
 
 
+SIZES = (5_000, 20_000)
+
+
+def args_sizes() -> tuple[int, int]:
+    return SIZES
+
+
 def timed(text: str) -> float:
     started = time.perf_counter()
     analyze(text)
@@ -61,7 +68,7 @@ def timed(text: str) -> float:
 
 
 def pipeline() -> None:
-    small, large = 5_000, 20_000
+    small, large = args_sizes()
     news = NEWS * 400
     rate = len(news) / timed(news)
     print(f"real-news rate: {rate / 1e6:.2f} M chars/s ({len(news):,} chars)")
@@ -113,9 +120,14 @@ def web() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--web", action="store_true", help="also time the import page")
+    parser.add_argument("--web-only", action="store_true", help="only time the import page")
+    parser.add_argument("--small", type=int, default=5_000, help="repetitions of the small size")
     args = parser.parse_args()
-    pipeline()
-    if args.web:
+    global SIZES
+    SIZES = (args.small, args.small * 4)
+    if not args.web_only:
+        pipeline()
+    if args.web or args.web_only:
         web()
 
 

@@ -109,6 +109,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/dashboard.html", {"page": page, "articles": articles})
 
 
+# The preview lists this many claims: rendering is what a preview of a 2-million-character
+# article spends its time on, and nobody reviews thousands of claims before importing.
+PREVIEW_CLAIMS = 300
+
+
 @login_required
 def article_import(request: HttpRequest) -> HttpResponse:
     form = ArticleImportForm(request.POST or None, request.FILES or None)
@@ -145,7 +150,14 @@ def article_import(request: HttpRequest) -> HttpResponse:
                 form.is_valid()
         else:
             status = 400
-    return render(request, "quotes/import.html", {"form": form, "preview": preview}, status=status)
+    shown = preview.claims[:PREVIEW_CLAIMS] if preview else []
+    context = {
+        "form": form,
+        "preview": preview,
+        "preview_claims": shown,
+        "preview_more": len(preview.claims) - len(shown) if preview else 0,
+    }
+    return render(request, "quotes/import.html", context, status=status)
 
 
 def _workbench_claims(article: Article) -> list[Claim]:

@@ -139,6 +139,9 @@ _REPORTING_END = re.compile(
     r",\s+(?P<source>(?:[A-Za-z][^,;:.!?“”\"\n]{0,80}?))\s+(?P<verb>said|says|told|added|"
     r"adds|stated|wrote|reported|announced|noted|stressed)\b[^,;:“”\"\n]{0,60}[.!?]?\s*$"
 )
+_REPORTING_VERB = re.compile(
+    r"\b(?:said|says|told|added|adds|stated|wrote|reported|announced|noted|stressed)\b"
+)
 _ARTICLE_ONLY = re.compile(r"[\s,;:—–-]*(?:(?:the|a|an)\s+)?", re.I)
 _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
 # Periods of titles and initials are not the end of a source phrase: "said Sen. Ted Cruz".
@@ -467,6 +470,8 @@ class Attributor:
 
     def reporting_clause(self, start: int, end: int) -> Attribution | None:
         """The speaker of a closing reporting clause: "…, Sing’oei said." or "…, said X."."""
+        if not _REPORTING_VERB.search(self.text, max(start, end - 75), end):
+            return None  # most sentences end without one: skip the masking below
         window = _mask(self.text[max(start, end - 160) : end])
         match = _REPORTING_END.search(window)
         if match is None:

@@ -8,6 +8,7 @@ article that only says "the NCRI" still gets the registry's canonical name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from quotes.text.names import Mention
@@ -43,6 +44,7 @@ def _surname(name: str) -> str:
     return normalize_name(keys[0]) if keys else ""
 
 
+@functools.lru_cache(maxsize=4096)
 def _without_particles(key: str) -> str:
     """ "al ansari" -> "ansari", "al-ansari" -> "ansari": how a later mention is matched."""
     words = [strip_particle(w) for w in key.split()]

@@ -276,12 +276,25 @@ def _word_before(text: str, at: int) -> str:
     return match.group().lower() if match else ""
 
 
+def _line_start(text: str, at: int, within: int) -> int:
+    """The start of the line holding `at` if it is at most `within` characters back, else -1.
+
+    The search is bounded: a text of one 2-million-character line must not be scanned
+    back to its start for every name in it.
+    """
+    floor = max(0, at - within - 1)
+    newline = text.rfind("\n", floor, at)
+    if newline != -1:
+        return newline + 1
+    return 0 if floor == 0 else -1
+
+
 def _starts_sentence(text: str, at: int) -> bool:
     """Whether a word opens a sentence, the first after a dateline included."""
     if _SENTENCE_START.search(text, max(0, at - 3), at):
         return True
-    line_start = text.rfind("\n", 0, at) + 1
-    if at - line_start > 60:
+    line_start = _line_start(text, at, 60)
+    if line_start < 0:
         return False
     end = _line_dateline(text, line_start)
     return end != -1 and not text[end:at].strip()
@@ -307,7 +320,7 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         # Leading function words and sentence-initial capitals: "The", "In", "But".
         lead: list[str] = []
         while tokens and (_bare(tokens[0]) in STOP_WORDS or _bare(tokens[0]) in DATE_WORDS):
-            if len(tokens) > 1 and is_place(" ".join(tokens[:2])):
+            if len(tokens) > 1 and tokens[0] == "New" and is_place(" ".join(tokens[:2])):
                 break  # "New York", "New Delhi": part of a place's name
             lead.append(tokens.pop(0))
         if len(tokens) > 1 and _bare(tokens[0]) == "former":
@@ -352,8 +365,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             # "President-elect of the NCRI": the NCRI is the object, the title someone else's
             of_object = True
             role_tokens = []
-        line_start = text.rfind("\n", 0, m_start) + 1
-        if m_start - line_start <= 40 and m_start < _line_dateline(text, line_start):
+        line_start = _line_start(text, m_start, 40)
+        if line_start >= 0 and m_start < _line_dateline(text, line_start):
             continue  # "MANCHESTER, N.H. -": where the story was filed, not who spoke
         if len(tokens) == 1 and (_PARTY_LABEL.match(tokens[0]) or len(tokens[0]) == 1):
             continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
@@ -384,10 +397,10 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             len(tokens) == 1
             and not lead
             and not possessive
-            and _starts_sentence(text, m_start)
-            and _capitalised_counts(text)[tokens[0]] == 1
             and (after_lower := _WORD_AFTER.match(text, m_end)) is not None
             and after_lower.group(1) in _COMMON_NOUN_NEXT
+            and _capitalised_counts(text)[tokens[0]] == 1
+            and _starts_sentence(text, m_start)
         ):
             continue  # "Targets could …", "Conflict in …": named once, at a sentence start
         if (

@@ -33,6 +33,7 @@ A later mention resolves to the full name given earlier: the registry gets one s
 
 from __future__ import annotations
 
+import functools
 import re
 
 PARTICLES = frozenset(
@@ -88,7 +89,8 @@ def family_name_first(tokens: list[str]) -> bool:
     return tokens[0].lower() in FAMILY_FIRST or bool(_KOREAN_GIVEN.match(tokens[-1]))
 
 
-def name_keys(name: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)
+def name_keys(name: str) -> tuple[str, ...]:
     """The single words a later mention may use for this full name, surest first.
 
     The family name (last, or first for family-name-first names) with and without
@@ -98,7 +100,7 @@ def name_keys(name: str) -> list[str]:
     """
     tokens = [t for t in name.split() if t]
     if len(tokens) < 2:
-        return []
+        return ()
     family = tokens[0] if family_name_first(tokens) else tokens[-1]
     keys = [family, strip_particle(family)]
     if any(is_particle(t) or _PARTICLE_PREFIX.match(t) for t in tokens[1:]):
@@ -108,4 +110,4 @@ def name_keys(name: str) -> list[str]:
     for key in keys:
         if key and not is_particle(key):
             seen.setdefault(key, None)
-    return list(seen)
+    return tuple(seen)

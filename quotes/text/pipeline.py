@@ -23,6 +23,7 @@ _WORD = re.compile(r"\w+")
 _TITLE_WORD = re.compile(
     r"^(?:[A-Z0-9][\w’'\-:.,!?]*|of|the|a|an|and|in|on|at|to|for|with|from|or|vs\.?)$"
 )
+_FRAMED = frozenset({"after-quote", "before-quote", "according-to", "colon"})
 _IN_STATEMENT = re.compile(r"\b(?:in|issued|released)\s+an?\s+(?:\w+\s+)?statement\b")
 # A statement needs some substance: a dateline or a "Read more" line is not a claim.
 MIN_STATEMENT_WORDS = 4
@@ -78,6 +79,7 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                     entities.add(mention)
             previous_end = s_start
             sentence_speaker: Attribution | None = None
+            in_statement: bool | None = None
             for position, quote in enumerate(inside):
                 if _is_title(text[quote.start : quote.end].split()):
                     # “Face the Nation,” “State of the Union”: a title, nobody's words; it
@@ -123,9 +125,12 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                 if found is not None and not found.description and attributor.last_description:
                     found = dataclasses.replace(found, description=attributor.last_description)
                 claims.append(_quote_claim(text, quote, found))
-                if found is not None and _IN_STATEMENT.search(text, s_start, s_end):
-                    # "…,” the ministry said in a statement: a later "the statement read" is it
-                    context.statement_owner = found.entity
+                if found is not None and found.method in _FRAMED:
+                    if in_statement is None:  # once per sentence, however many quotes it has
+                        in_statement = _IN_STATEMENT.search(text, s_start, s_end) is not None
+                    if in_statement:
+                        # "…,” the ministry said in a statement: "the statement read" is it
+                        context.statement_owner = found.entity
                 if found is not None:
                     sentence_speaker = found
                     paragraph_speaker = found

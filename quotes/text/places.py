@@ -41,6 +41,7 @@ def place_names() -> frozenset[str]:
     return frozenset(folded | {n.removeprefix("the ") for n in folded})
 
 
+@functools.lru_cache(maxsize=8192)  # an article names the same places again and again
 def is_place(name: str) -> bool:
     """Whether a capitalised name is a place: "Tehran", "Mexico City", "Gaza Strip"."""
     key = normalize_name(name)
