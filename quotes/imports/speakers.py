@@ -81,8 +81,7 @@ class SpeakerRegistry:
         A new speaker is created with the pipeline's kind and role; a known one gains the
         role if it had none. The names the article used become aliases.
         """
-        keys = [normalize_name(proposed.name)] + [normalize_name(a) for a in proposed.aliases]
-        speaker = next((self.by_key[k] for k in keys if k in self.by_key), None)
+        speaker = self.match(proposed)
         if speaker is None:
             speaker = Speaker.objects.create(
                 name=proposed.name.strip()[:200],
