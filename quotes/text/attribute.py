@@ -13,6 +13,7 @@ next-sentence      “…” X said that. (a frame right after)            0.85
 colon              X: “…”                                            0.8
 continuation       the quote goes on, or a bare quote paragraph      <= 0.8
 participle         X …, stating that … “…”                           0.75
+reporting-clause   “…” and “…” of the capital, he added.             0.8
 same-sentence      a second quote of an attributed sentence          <= 0.7
 previous-sentence  X said … . “…”                                    0.35-0.4
 sentence-subject   no speech verb, but a subject before the quote    0.4-0.45
