@@ -426,6 +426,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             offset = text.find(tokens[0] if not role_tokens else role_tokens[0], m_start)
             m_start = offset if offset != -1 else m_start
         before_word = _word_before(text, m_start)
+        if role_tokens and before_word == "former":
+            role_tokens.insert(0, "former")  # "former President Jair Bolsonaro"
         if not role_tokens and before_word in _ROLE_HEADS and len(tokens) > 1:
             # "White House spokesman Josh Earnest": a role in lower case before the name
             described = _ROLE_BEFORE.search(text, max(0, m_start - 60), m_start)

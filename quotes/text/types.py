@@ -59,7 +59,7 @@ class ProposedSpeaker:
         """The display name with a description: "Jo Roe, mayor of Ely", "Al Bo (D-Conn.)"."""
         short = [a for a in self.aliases if a.isupper() and " " not in a]
         name = f"{self.name} ({short[0]})" if short else self.name
-        if description and description not in short:
+        if description and description.strip("()") not in short:
             name = (
                 f"{name} {description}" if description.startswith("(") else f"{name}, {description}"
             )

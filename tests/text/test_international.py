@@ -229,3 +229,25 @@ def test_a_role_is_a_title_not_a_clause() -> None:
     text = "“It will hold,” said engineer Tomas Berg. The wall is designed to withstand floods."
     roles = {p.name: p.role for p in analyze(text).speakers}
     assert roles["Tomas Berg"] in (None, "engineer")
+
+
+def test_the_president_is_not_the_former_president() -> None:
+    text = (
+        "President Ana Ribeiro da Costa spoke on Monday.\n\n"
+        "She criticised former President Paulo Mendes, convicted last year.\n\n"
+        "The president accused Mendes and his allies of “wrecking the economy for years.”"
+    )
+    assert speakers(text) == ["Ana Ribeiro da Costa"]
+    roles = {p.name: p.role for p in analyze(text).speakers}
+    assert roles["Ana Ribeiro da Costa"] == "President"
+
+
+def test_an_acronym_in_brackets_is_shown_once() -> None:
+    text = (
+        "The Northern Relief Authority (NRA) issued figures.\n\n"
+        "“Aid is arriving too slowly for the families,” the NRA said."
+    )
+    analysis = analyze(text)
+    speaker = analysis.speakers[0]
+    quote = next(c for c in analysis.claims if c.kind == "quote")
+    assert speaker.described(quote.speaker_description).count("(NRA)") == 1
