@@ -148,10 +148,9 @@ def article_import(request: HttpRequest) -> HttpResponse:
             else:
                 # a preview reads the article's opening only, so it costs the same for any
                 # length; the import reads all of it
-                cut = body.rfind("\n", 0, PREVIEW_CHARS) if len(body) > PREVIEW_CHARS else -1
-                preview_cut = (
-                    cut if cut > 0 else (PREVIEW_CHARS if len(body) > PREVIEW_CHARS else 0)
-                )
+                if len(body) > PREVIEW_CHARS:
+                    preview_cut = body.rfind("\n", 0, PREVIEW_CHARS)
+                    preview_cut = preview_cut if preview_cut > 0 else PREVIEW_CHARS
                 preview = services.propose_claims(body[:preview_cut] if preview_cut else body)
                 # carry an uploaded file's text into the form, so "Save" needs no re-upload
                 data = request.POST.copy()
