@@ -139,10 +139,13 @@ def create_claims(article: Article, analysis: Analysis) -> list[Claim]:
             key = normalize_name(span.speaker)
             info = proposed.get(key) or ProposedSpeaker(span.speaker, "person", None, ())
             speaker_text = info.described(span.speaker_description or info.description)
-            # An unnamed source ("a senior official") stays words on the claim: the registry
-            # holds speakers a reviewer can tell apart.
-            if info.kind != UNNAMED:
+            # An unnamed source ("a senior official"), a place, or a guess below the
+            # documented confidence stays words on the claim until a reviewer names the
+            # speaker: the registry holds speakers a reviewer can tell apart.
+            if info.may_create(span.confidence):
                 speaker = resolver.resolve(info)
+            elif info.kind != UNNAMED:
+                speaker = resolver.match(info)
         claim = Claim(
             article=article,
             position=position,

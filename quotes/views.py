@@ -109,10 +109,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "quotes/dashboard.html", {"page": page, "articles": articles})
 
 
+# The preview lists this many claims: rendering is what a preview of a 2-million-character
+# article spends its time on, and nobody reviews thousands of claims before importing.
+PREVIEW_CLAIMS = 300
+# and reads at most this many characters (cut at a paragraph end), so that a preview of the
+# largest article holds a web worker no longer than one of a long ordinary article
+PREVIEW_CHARS = 200_000
+
+
 @login_required
 def article_import(request: HttpRequest) -> HttpResponse:
     form = ArticleImportForm(request.POST or None, request.FILES or None)
     preview = None
+    preview_cut = 0
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -137,7 +146,12 @@ def article_import(request: HttpRequest) -> HttpResponse:
                     )
                     return redirect(article)
             else:
-                preview = services.propose_claims(body)
+                # a preview reads the article's opening only, so it costs the same for any
+                # length; the import reads all of it
+                if len(body) > PREVIEW_CHARS:
+                    preview_cut = body.rfind("\n", 0, PREVIEW_CHARS)
+                    preview_cut = preview_cut if preview_cut > 0 else PREVIEW_CHARS
+                preview = services.propose_claims(body[:preview_cut] if preview_cut else body)
                 # carry an uploaded file's text into the form, so "Save" needs no re-upload
                 data = request.POST.copy()
                 data["text"] = body
@@ -145,7 +159,15 @@ def article_import(request: HttpRequest) -> HttpResponse:
                 form.is_valid()
         else:
             status = 400
-    return render(request, "quotes/import.html", {"form": form, "preview": preview}, status=status)
+    shown = preview.claims[:PREVIEW_CLAIMS] if preview else []
+    context = {
+        "form": form,
+        "preview": preview,
+        "preview_claims": shown,
+        "preview_more": len(preview.claims) - len(shown) if preview else 0,
+        "preview_cut": preview_cut,
+    }
+    return render(request, "quotes/import.html", context, status=status)
 
 
 def _workbench_claims(article: Article) -> list[Claim]:

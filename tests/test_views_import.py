@@ -163,3 +163,35 @@ def test_login_page_is_styled_and_works(client: Client, fact_checker: object) ->
     assert response.status_code == 302 and response["Location"] == "/"
     response = client.post(reverse("login"), {"username": "checker", "password": "wrong"})
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
+
+
+def test_a_long_preview_lists_the_first_claims_and_counts_the_rest(checker_client: Client) -> None:
+    from quotes.views import PREVIEW_CLAIMS
+
+    sentence = "The council voted on the budget for the coming year. "
+    text = sentence * (PREVIEW_CLAIMS + 25)
+    response = checker_client.post(
+        reverse("quotes:import"), {"title": "Long", "text": text, "preview": "1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f"Proposed claims ({PREVIEW_CLAIMS + 25})" in page
+    assert page.count('<li class="statement">') == PREVIEW_CLAIMS
+    assert "and 25 more claims" in page
+    assert Article.objects.count() == 0
+
+
+def test_a_preview_reads_the_opening_of_a_very_long_article(checker_client: Client) -> None:
+    from quotes.views import PREVIEW_CHARS
+
+    paragraph = "The council voted on the budget for the coming year.\n\n"
+    text = paragraph * (PREVIEW_CHARS // len(paragraph) + 50)
+    response = checker_client.post(
+        reverse("quotes:import"), {"title": "Long", "text": text, "preview": "1"}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "The preview reads the first" in page
+    shown = int(page.split("Proposed claims (")[1].split(")")[0])
+    assert shown <= PREVIEW_CHARS // len(paragraph) < text.count("council")
+    assert Article.objects.count() == 0

@@ -70,14 +70,18 @@ class SpeakerRegistry:
         Speaker.objects.bulk_create(self.deferred, batch_size=batch_size)
         self.deferred = []
 
+    def match(self, proposed: ProposedSpeaker) -> Speaker | None:
+        """The registry speaker a proposal names, by name or alias, without creating one."""
+        keys = [normalize_name(n) for n in (proposed.name, *proposed.aliases)]
+        return next((self.by_key[k] for k in keys if k in self.by_key), None)
+
     def resolve(self, proposed: ProposedSpeaker) -> Speaker:
         """The speaker the text pipeline proposes, matched by its name or any of its aliases.
 
         A new speaker is created with the pipeline's kind and role; a known one gains the
         role if it had none. The names the article used become aliases.
         """
-        keys = [normalize_name(proposed.name)] + [normalize_name(a) for a in proposed.aliases]
-        speaker = next((self.by_key[k] for k in keys if k in self.by_key), None)
+        speaker = self.match(proposed)
         if speaker is None:
             speaker = Speaker.objects.create(
                 name=proposed.name.strip()[:200],

@@ -4,12 +4,20 @@ from quotes.text.anchor import TextQuoteSelector, make_selector, reanchor
 from quotes.text.normalize import normalize_name
 from quotes.text.pipeline import analyze
 from quotes.text.segment import paragraphs, sentences
-from quotes.text.types import UNNAMED, Analysis, ClaimSpan, KnownSpeaker, ProposedSpeaker
+from quotes.text.types import (
+    MIN_NEW_SPEAKER_CONFIDENCE,
+    UNNAMED,
+    Analysis,
+    ClaimSpan,
+    KnownSpeaker,
+    ProposedSpeaker,
+)
 
 __all__ = [
     "Analysis",
     "ClaimSpan",
     "KnownSpeaker",
+    "MIN_NEW_SPEAKER_CONFIDENCE",
     "ProposedSpeaker",
     "TextQuoteSelector",
     "UNNAMED",

@@ -13,6 +13,7 @@ next-sentence      “…” X said that. (a frame right after)            0.85
 colon              X: “…”                                            0.8
 continuation       the quote goes on, or a bare quote paragraph      <= 0.8
 participle         X …, stating that … “…”                           0.75
+reporting-clause   “…” and “…” of the capital, he added.             0.8
 same-sentence      a second quote of an attributed sentence          <= 0.7
 previous-sentence  X said … . “…”                                    0.35-0.4
 sentence-subject   no speech verb, but a subject before the quote    0.4-0.45
@@ -30,7 +31,7 @@ import re
 from dataclasses import dataclass
 
 from quotes.text.entities import Entities, Entity
-from quotes.text.names import PRONOUNS, Mention, find_mentions
+from quotes.text.names import CORE_TITLES, PRONOUNS, Mention, find_mentions
 
 _VERBS = (
     "said|says|say|saying|told|tells|telling|wrote|writes|writing|added|adds|adding|asked|asks|"
@@ -54,7 +55,7 @@ _VERBS = (
     "pleaded|demanded|demands|hinted|recounts|explains|joked|quoted|quotes|attacked|attacking|"
     "slammed|slamming|blasted|blasting|mocked|mocking|hailed|hailing|touted|touting|lauded|"
     "defended|defending|dismissed|dismissing|questioned|questioning|pointed|pointing|quip|"
-    "found|finds|showed|shows|estimated|estimates|ruled|rules"
+    "found|finds|showed|shows|estimated|estimates|ruled|rules|ordered|summarized|summarised"
 )
 VERB = re.compile(rf"\b(?:{_VERBS})\b")
 _PARTICIPLE = re.compile(r"ing$")
@@ -104,6 +105,43 @@ _UNNAMED = re.compile(
     rf"(?:[\w’'\-.]+\s+){{0,5}}?(?:{_UNNAMED_HEADS})\b"
     rf"(?:\s+(?:to|of|for|close\s+to|with|at|in|from|on)\s+(?:both\s+|the\s+)?"
     rf"[A-Z][\w’'\-.]*(?:\s+(?:of\s+)?[A-Z][\w’'\-.]*)*)?)",
+)
+_CHAIN_END = re.compile(r"[;!?\n“”\"]|\.(?=\s|$)|,\s+(?:who|which|adding|saying)\b")
+_POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
+_STATEMENTS = frozenset("statement communiqué communique release letter readout".split())
+_SPOKES = frozenset("spokesman spokeswoman spokesperson".split())
+# The bodies whose voice an article quotes: "the ministry said", "his office said".
+_BODIES = frozenset(
+    """
+    ministry office army military government presidency agency council committee police
+    bureau cabinet court parliament embassy palace kremlin secretariat command
+    """.split()
+)
+_VOICE_PHRASE = re.compile(
+    r"(?:(?P<article>[Tt]he|[Aa]n?|[Aa]nother)\s+)?"
+    r"(?:(?P<owner>his|her|its|their|[A-Z][\w\-.]*(?:\s+[A-Z][\w\-.]*){0,3})"
+    r"(?P<possessive>’s|'s|’|')?\s+)?"
+    r"(?P<head>(?:[a-z][\w\-]*\s+){0,2}?[a-z][\w\-]*)"
+    r"(?:\s+(?:(?:issued|released|put\s+out|published)\s+)?(?:by|from)\s+(?P<by>.{0,60}))?"
+)
+_OPENING_ROLE = re.compile(
+    r"[\s“\"‘(]*(?P<np>The\s+(?:[A-Z][\w\-]*\s+)?(?:[a-z][\w\-]*\s+)?[a-z][\w\-]*)\s+"
+    r"(?:also\s+)?(?:said|says|told|added|stated|noted|stressed|warned|denied|announced|"
+    r"emphasized|emphasised|insisted|explained|argued|accused|called|described)\b"
+)
+_OPENING_BODY = re.compile(
+    r"[\s“\"‘(]*The\s+(?P<np>(?:[a-z][\w\-]*\s+){0,2}(?:bureau|council|committee|ministry|"
+    r"office|command|secretariat|cabinet|presidency)\s+of\s+(?:the\s+)?[A-Z][\w\-’']*"
+    r"(?:\s+[A-Z][\w\-’']*){0,4})\s+(?:also\s+)?[a-z]+(?:ed|s)\b"
+)
+_OPENING_PRONOUN = re.compile(r"[\s“\"‘(]*(?P<p>He|She)\s+(?!is\b|was\b)")
+# ", the presidential office said on Thursday." at the end of a sentence
+_REPORTING_END = re.compile(
+    r",\s+(?P<source>(?:[A-Za-z][^,;:.!?“”\"\n]{0,80}?))\s+(?P<verb>said|says|told|added|"
+    r"adds|stated|wrote|reported|announced|noted|stressed)\b[^,;:“”\"\n]{0,60}[.!?]?\s*$"
+)
+_REPORTING_VERB = re.compile(
+    r"\b(?:said|says|told|added|adds|stated|wrote|reported|announced|noted|stressed)\b"
 )
 _ARTICLE_ONLY = re.compile(r"[\s,;:—–-]*(?:(?:the|a|an)\s+)?", re.I)
 _PRONOUN = re.compile(r"\b(?P<p>he|she|they|it|He|She|They|It)\b")
@@ -169,6 +207,7 @@ class Context:
         self.subjects: dict[Entity, None] = {}
         self.mentioned: dict[Entity, None] = {}
         self.last: Attribution | None = None
+        self.statement_owner: Entity | None = None  # who issued "the statement" quoted
 
     def note(self, entity: Entity, subject: bool) -> None:
         target = self.subjects if subject else self.mentioned
@@ -187,6 +226,8 @@ class Context:
         pools = (local, reversed(self.subjects), last, reversed(self.mentioned))
         for pool in pools:
             for entity in pool:
+                if entity.kind == "place" or (entity.kind == "group" and gender != "p"):
+                    continue  # "Tehran", "the Israelis" are never "he"
                 if wants_person != (entity.kind == "person"):
                     continue
                 if wants_person and entity.gender and entity.gender != gender:
@@ -198,12 +239,22 @@ class Context:
 
 
 def _candidates(mentions: list[Mention]) -> list[Mention]:
-    return [m for m in mentions if not (m.prepositional or m.modifier or m.possessive)]
+    return [
+        m for m in mentions if not (m.prepositional or m.modifier or m.possessive or m.title_only)
+    ]
+
+
+def _speakers_first(mentions: list[Mention]) -> list[Mention]:
+    """A place speaks only when nobody else is named: "Tehran denied", not "Tehran" over
+    the minister named in the same clause."""
+    people = [m for m in mentions if m.kind != "place"]
+    return people or mentions
 
 
 class Attributor:
     def __init__(self, text: str, entities: Entities, context: Context) -> None:
         self.last_description = ""
+        self._subjects: dict[tuple[int, int], Attribution | None] = {}
         self.text = text
         self.entities = entities
         self.context = context
@@ -221,11 +272,17 @@ class Attributor:
         chunk = self.text[start:end]
         if not chunk.strip():
             return None
+        stripped = chunk.strip(" ,—–-")
+        voiced = self._voice(stripped, start + chunk.find(stripped[:1]) if stripped else start)
+        if voiced is not None:
+            return voiced
         # "a senior White House official": the names in it are not the speaker
         unnamed = _UNNAMED.match(self.text, start)
         if unnamed and unnamed.start("np") - start < 4:
             return self.entities.unnamed(unnamed.group("np").replace("\u2024", ".")), 0.1
-        mentions = [m for m in find_mentions(self.text, start, end) if not m.modifier]
+        mentions = [
+            m for m in find_mentions(self.text, start, end) if not (m.modifier or m.title_only)
+        ]
         # a preposition before the phrase ("according to the WHO") is not inside it
         usable = [
             m
@@ -242,7 +299,6 @@ class Attributor:
             if not self.last_description and _telling_role(mention.role):
                 self.last_description = mention.role
             return named, 0.0
-        stripped = chunk.strip(" ,—–-")
         pronoun = _PRONOUN.fullmatch(stripped)
         if pronoun:
             entity = self.context.resolve_pronoun(pronoun.group("p"), self._local(start))
@@ -258,6 +314,62 @@ class Attributor:
                 self.last_description = stripped
                 return entity, penalty
         return None
+
+    def _voice(self, phrase: str, at: int) -> tuple[Entity, float] | None:
+        """A body, its statement or someone's office as the source of the words.
+
+        "his office said" is the office holder; "the statement read" is whoever issued
+        it; "the Syrian foreign ministry said" is that ministry, and a later "the
+        ministry" is the same body; "the Kremlin spokesman" and "Abbas’s spokesman" are
+        the person the article introduced in that role.
+        """
+        match = _VOICE_PHRASE.fullmatch(phrase)
+        if match is None:
+            return None
+        owner, head = match.group("owner"), match.group("head").lower()
+        noun = head.split()[-1]
+        if match.group("by") is not None:
+            # "a statement issued by presidential spokesman, Femi Adesina": the issuer,
+            # named in the words after "by", appositive included
+            by = at + match.start("by")
+            named = _candidates(find_mentions(self.text, by, min(len(self.text), by + 120)))
+            named = [m for m in named if not m.title_only]
+            if named and noun in _STATEMENTS:
+                entity = self.entities.add(named[0])
+                self.context.statement_owner = entity
+                return entity, 0.1
+            return None
+        if (match.group("article") or "").lower() in ("a", "an", "another"):
+            return None  # "a spokesman said": someone new and unnamed, not the one before
+        if owner and owner.lower() in _POSSESSIVE_PRONOUNS:
+            # "his office", "its statement": the pronoun's referent speaks
+            pronoun = _POSSESSIVE_PRONOUNS[owner.lower()]
+            referent = self.context.resolve_pronoun(pronoun, [])
+            return (referent, 0.15) if referent is not None else None
+        if noun in _STATEMENTS:
+            if owner:
+                issuer = self._named(owner)
+                return (issuer, 0.1) if issuer is not None else None
+            if self.context.statement_owner is not None:
+                return self.context.statement_owner, 0.15
+            return (self.context.last.entity, 0.2) if self.context.last is not None else None
+        if noun in _PERSON_ROLES or noun in _SPOKES:
+            # "the Kremlin spokesman", "Abbas’s spokesman": the person given that role
+            holder = self.entities.by_role(f"{owner or ''} {head}", loose=True)
+            return (holder, 0.15) if holder is not None else None
+        if noun in _BODIES:
+            if owner and match.group("possessive"):
+                officer = self._named(owner)  # "Netanyahu’s office said": the office holder
+                return (officer, 0.1) if officer is not None else None
+            if owner:
+                return self.entities.body(f"{owner} {head}"), 0.1
+            latest = self.entities.latest_body(noun)
+            return (latest, 0.2) if latest is not None else None
+        return None
+
+    def _named(self, name: str) -> Entity | None:
+        mentions = [m for m in find_mentions(name, 0, len(name)) if not m.title_only]
+        return self.entities.add(mentions[-1]) if mentions else None
 
     def describe(self, entity: Entity, at: int) -> None:
         """What the text says about a speaker right after the name, as written.
@@ -291,8 +403,8 @@ class Attributor:
 
     def _by_role_noun(self, phrase: str) -> Entity | None:
         """ "the Florida senator": the latest person made a subject, if the noun is a role."""
-        head = phrase.split()[-1].lower()
-        if head not in _PERSON_ROLES:
+        head = phrase.split()[-1].lower().rstrip(".")
+        if head not in _PERSON_ROLES and head not in CORE_TITLES:
             return None
         for entity in reversed(self.context.subjects):
             if entity.kind == "person":
@@ -306,6 +418,13 @@ class Attributor:
         end = min(end, start + 300)
         if end <= start:
             return None
+        # every quote past the sentence's first 300 characters reads the same opening
+        key = (start, end)
+        if key not in self._subjects:
+            self._subjects = {key: self._sentence_subject(start, end)}
+        return self._subjects[key]
+
+    def _sentence_subject(self, start: int, end: int) -> Attribution | None:
         words = self.text[start:end].split(maxsplit=1)
         if words and words[0].lower().strip(",") in _SUBJECT_PRONOUN:
             entity = self.context.resolve_pronoun(words[0].strip(","), [])
@@ -333,6 +452,37 @@ class Attributor:
                 if entity is not None and entity not in found:
                     found.append(entity)
         return found
+
+    def subject_pronoun(self, start: int) -> Entity | None:
+        """The referent of a pronoun opening a sentence ("He said …"), if it has one."""
+        match = _OPENING_PRONOUN.match(self.text, start)
+        if match is not None:
+            return self.context.resolve_pronoun(match.group("p"), [])
+        match = _OPENING_BODY.match(self.text, start)
+        if match is not None:
+            # "The political bureau of the Houthis issued a statement": a body is the subject
+            return self.entities.body(" ".join(match.group("np").split()))
+        match = _OPENING_ROLE.match(self.text, start)
+        if match is not None:
+            # "The Turkish president said …", "The ministry stated …"
+            found = self.source(start + match.start("np"), start + match.end("np"), "last")
+            return found[0] if found is not None and found[0].kind != "place" else None
+        return None
+
+    def reporting_clause(self, start: int, end: int) -> Attribution | None:
+        """The speaker of a closing reporting clause: "…, Sing’oei said." or "…, said X."."""
+        if not _REPORTING_VERB.search(self.text, max(start, end - 75), end):
+            return None  # most sentences end without one: skip the masking below
+        window = _mask(self.text[max(start, end - 160) : end])
+        match = _REPORTING_END.search(window)
+        if match is None:
+            return None
+        offset = max(start, end - 160)
+        s, e = offset + match.start("source"), offset + match.end("source")
+        found = self.source(s, e, "last")
+        if found is None:
+            return None
+        return Attribution(found[0], "reporting-clause", match.group("verb"), 0.8 - found[1])
 
     # -- the rules -----------------------------------------------------------------
 
@@ -372,6 +522,14 @@ class Attributor:
             rest_start = start + match.start("rest")
             rest_end = rest_start + _phrase_length(match.group("rest"))
             found = self.source(rest_start, rest_end, "last")
+            if found is None:
+                # "stressed HE Adviser to the Prime Minister and Official Spokesperson …
+                # Dr Majed al-Ansari.": a chain of titles before the name
+                titles = find_mentions(self.text, rest_start, rest_end)
+                if titles and all(m.title_only for m in titles):
+                    stop = _CHAIN_END.search(window, match.start("rest"))
+                    chain_end = start + (stop.start() if stop else len(window))
+                    found = self.source(rest_start, chain_end, "last")
             if found:
                 return Attribution(found[0], "after-quote", match.group("verb"), 0.95 - found[1])
         match = _AFTER_SOURCE_FIRST.match(window)
@@ -471,10 +629,19 @@ class Attributor:
                 clause = clause_match.end()
             tail = region[clause:]
             pronoun = _tail_pronoun(tail)
+            opening = _OPENING_PRONOUN.match(region) if participle else None
+            if opening:
+                # "He argued that Iran won, stating …": the participle's subject opens
+                pronoun = opening.group("p")
             if pronoun:
                 entity = self.context.resolve_pronoun(pronoun, self._local(start + clause))
                 if entity is not None:
                     return Attribution(entity, "before-quote", verb.group(), 0.75)
+            last_part = tail.rsplit(",", 1)[-1]
+            voiced = self._voice(last_part.strip(), region_end - len(last_part.lstrip()))
+            if voiced is not None and not participle:
+                # "Abbas’s spokesman called …", "the ministry stated …"
+                return Attribution(voiced[0], "before-quote", verb.group(), 0.85 - voiced[1])
             unnamed = _UNNAMED.match(self.text, start + clause, region_end)
             if unnamed and not participle:
                 # "A spokesman for Platte River … said": the subject is the unnamed spokesman
@@ -492,6 +659,13 @@ class Attributor:
                 coordinated = not region[clause:].strip()
             else:
                 coordinated = False
+            if mentions and all(m.kind == "place" for m in mentions) and clause:
+                # "denied a rift between Saudi Arabia and the UAE, saying …": the clause
+                # after "and" names only places; the subject is further back
+                whole = _candidates(find_mentions(self.text, start, region_end))
+                mentions = _speakers_first(whole) if whole else mentions
+                coordinated = True
+            mentions = _speakers_first(mentions)
             if mentions:
                 mention = mentions[0] if participle or coordinated else mentions[-1]
                 # "Swanson, who is a pastor at the … Church of Elizabeth, Colorado, slammed":
@@ -506,6 +680,16 @@ class Attributor:
                 self.describe(entity, mention.end)
                 return Attribution(entity, method, verb.group(), confidence)
             role = self._role_before(start, region_end)
+            if role is None:
+                # "Iran’s Foreign Minister responded … by saying": a title without a name
+                titles = [
+                    m
+                    for m in find_mentions(self.text, start + clause, region_end)
+                    if m.title_only and not m.prepositional
+                ]
+                if titles:
+                    words = f"{titles[0].role} {titles[0].name}".strip()
+                    role = self.entities.by_role(words) or self._by_role_noun(words)
             if role is not None:
                 return Attribution(role, "before-quote", verb.group(), 0.75)
         colon = _COLON.search(window)

@@ -8,9 +8,11 @@ article that only says "the NCRI" still gets the registry's canonical name.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from quotes.text.names import Mention
+from quotes.text.naming import is_particle, name_keys, strip_particle
 from quotes.text.normalize import normalize_name
 from quotes.text.types import UNNAMED, KnownSpeaker, ProposedSpeaker
 
@@ -38,7 +40,23 @@ _FILLER = frozenset({"the", "a", "an", "of", "s", "for", "former", "then"})
 
 
 def _surname(name: str) -> str:
-    return normalize_name(name.split()[-1]) if name.split() else ""
+    keys = name_keys(name)
+    return normalize_name(keys[0]) if keys else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _without_particles(key: str) -> str:
+    """ "al ansari" -> "ansari", "al-ansari" -> "ansari": how a later mention is matched."""
+    words = [strip_particle(w) for w in key.split()]
+    while len(words) > 1 and is_particle(words[0]):
+        words.pop(0)
+    return " ".join(words)
+
+
+def _initials(name: str) -> str:
+    """ "World Bank" -> "wb": the acronym a later mention may use for an organisation."""
+    words = [w for w in name.split() if w[:1].isupper()]
+    return "".join(w[0] for w in words).lower() if len(words) > 1 else ""
 
 
 class Entities:
@@ -46,6 +64,9 @@ class Entities:
 
     def __init__(self, registry: list[KnownSpeaker]) -> None:
         self._by_key: dict[str, Entity] = {}
+        # any single word of a full name ("Lula", "Faisal"): weaker than a surname, and
+        # None once two people share it
+        self._by_word: dict[str, Entity | None] = {}
         self._registry: dict[str, KnownSpeaker] = {}
         self._registry_surnames: dict[str, KnownSpeaker | None] = {}
         self._registry_roles: dict[str, KnownSpeaker | None] = {}
@@ -75,13 +96,27 @@ class Entities:
         key = normalize_name(name)
         if key:
             self._by_key.setdefault(key, entity)
+            bare = _without_particles(key)
+            if bare != key:
+                self._by_key.setdefault(bare, entity)
         if entity.kind == "person" and len(name.split()) > 1:
-            self._by_key.setdefault(_surname(name), entity)
+            keys = [normalize_name(k) for k in name_keys(name)]
+            for surname in keys[:2]:
+                self._by_key.setdefault(surname, entity)
+            for word in keys[2:]:
+                if self._by_word.get(word, entity) is not entity:
+                    self._by_word[word] = None
+                else:
+                    self._by_word[word] = entity
+        elif entity.kind == "organisation" and (initials := _initials(name)):
+            self._by_key.setdefault(initials, entity)
 
     def lookup(self, name: str, kind: str = "person") -> Entity | None:
         """An entity the article or registry already knows by this name, or None."""
         key = normalize_name(name)
-        entity = self._by_key.get(key)
+        entity = self._by_key.get(key) or self._by_key.get(_without_particles(key))
+        if entity is None and " " not in key:
+            entity = self._by_word.get(key)
         if entity is not None:
             return entity
         known = self._registry.get(key)
@@ -96,13 +131,23 @@ class Entities:
                 return entity
         return self._from_known(known) if known is not None else None
 
-    def by_role(self, phrase: str) -> Entity | None:
-        """The entity a descriptive reference points to: "the Hezbollah chief"."""
+    def by_role(self, phrase: str, loose: bool = False) -> Entity | None:
+        """The entity a descriptive reference points to: "the Hezbollah chief".
+
+        loose: the words may come from the role or from what the text said of the
+        speaker ("Abbas’s spokesman" for "Nabil Abu Rudeineh, the spokesman for …
+        chairman Mahmoud Abbas").
+        """
         words = set(normalize_name(phrase).split()) - _FILLER
         if not words:
             return None
+        former = "former" in normalize_name(phrase).split()
         for entity in reversed(self.used):
-            if entity.role and words <= set(normalize_name(entity.role).split()):
+            told = entity.role + " " + entity.description if loose else entity.role
+            told_words = set(normalize_name(told).split())
+            if not former and "former" in told_words:
+                continue  # "the president" is not the former president
+            if told.strip() and words <= told_words:
                 return entity
         key = " ".join(normalize_name(phrase).split())
         known = self._registry_roles.get(key)
@@ -119,10 +164,29 @@ class Entities:
                 entity.role = mention.role
             if mention.gender and not entity.gender:
                 entity.gender = mention.gender
+        if mention.name.isupper() and normalize_name(mention.name) != normalize_name(entity.name):
+            entity.aliases.add(mention.name)  # "IMF" for the International Monetary Fund
         if mention.acronym_of:
             entity.aliases.add(mention.acronym_of)
             self._remember(entity, mention.acronym_of)
         return entity
+
+    def body(self, phrase: str) -> Entity:
+        """A body the article names by what it is: "the Syrian foreign ministry"."""
+        name = phrase.removeprefix("the ").removeprefix("The ")
+        entity = self.lookup(name, "organisation")
+        if entity is None:
+            entity = Entity(name, "organisation")
+            self._remember(entity, name)
+        self.mark_used(entity)
+        return entity
+
+    def latest_body(self, noun: str) -> Entity | None:
+        """ "the ministry": the latest organisation whose name ends with that noun."""
+        for entity in reversed(self.used):
+            if entity.kind == "organisation" and normalize_name(entity.name).endswith(noun):
+                return entity
+        return None
 
     def unnamed(self, phrase: str) -> Entity:
         """A source the article describes but does not name: "a senior White House official"."""

@@ -11,16 +11,20 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from typing import NamedTuple
+
+from quotes.text.naming import HONORIFICS, RANKS
+from quotes.text.places import is_place
 
 _CAP = (
     r"(?:(?:[A-Z]\.){2,}|(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Adm|Rev|Prof|Sgt|Atty|Jr|Sr|St|"
     r"Capt|Maj|Cmdr|Supt|Det|Mt|Ft)\.|[A-Z]\.(?=\s+[A-Z])|Mc[A-Z][\w’'\-]*|"
-    r"(?:al|el|ad|as|bin|ibn|abu)-[A-Z][\w’'\-]*|[A-Z][\w’'\-]*)"
+    r"(?:al|el|ad|as|ash|bin|ibn|abu|abd|abdel|abdul)-[A-Z][\w’'\-]*|[A-Z][\w’'\-]*)"
 )
 _JOIN = (
     r"(?:\s+(?:of|of\s+the|for|for\s+the|de|del|de\s+la|la|le|van|von|der|den|da|du|di|dos|"
-    r"bin|ibn|al|el)\s+|[ \t]+)"
+    r"bin|bint|ibn|al|el)\s+|[ \t]+)"
 )
 MENTION = re.compile(rf"(?<![\w’'\-]){_CAP}(?:{_JOIN}{_CAP})*")
 
@@ -55,6 +59,7 @@ STOP_WORDS = frozenset(
     mr mrs ms dr sir madam dear oh well please thanks thank today tomorrow yesterday tonight
     now later earlier source sources read see watch click update editor note photo image
     video related advertisement share comment comments subscribe sign breaking exclusive
+    up down out off
     """.split()
 )
 
@@ -67,8 +72,9 @@ DATE_WORDS = frozenset(
 )
 
 # Words that make a leading part of a mention a title or role, not a name.
-TITLE_WORDS = frozenset(
-    """
+TITLE_WORDS = (
+    frozenset(
+        """
     president vice sen senator rep representative gov governor mayor secretary minister
     foreign prime defense defence interior finance justice home state dr mr mrs ms mx prof
     professor gen general judge chief speaker director commissioner attorney pope king queen
@@ -84,12 +90,16 @@ TITLE_WORDS = frozenset(
     emir crown caliph grand supreme independent libertarian green labour labor conservative
     liberal
     """.split()
+    )
+    | HONORIFICS
+    | RANKS
 )
 
 # The core of a title: one of these must be present before anything is stripped, so
 # "National Council of Resistance of Iran" keeps its "National".
-CORE_TITLES = frozenset(
-    """
+CORE_TITLES = (
+    frozenset(
+        """
     president vice-president president-elect sen senator rep representative gov governor
     mayor secretary minister dr mr mrs ms mx prof professor gen general judge justice chief
     speaker director commissioner attorney pope king queen prince princess lt col adm admiral
@@ -98,7 +108,11 @@ CORE_TITLES = frozenset(
     congressman congresswoman councilman councilwoman councilmember assemblyman assemblywoman
     lawmaker candidate nominee commander lieutenant colonel captain major sergeant adviser
     advisor counsel mullah cardinal bishop archbishop emir caliph lord lady dame sir
+    spokesperson
     """.split()
+    )
+    | (HONORIFICS - {"he", "crown", "grand"})
+    | (RANKS - {"field"})
 )
 
 ORG_WORDS = frozenset(
@@ -110,6 +124,7 @@ ORG_WORDS = frozenset(
     company corporation inc corp co ltd llc plc times post news journal press tribune herald
     review magazine agency service services bureau board authority government regime cabinet
     church mosque club team league station channel radio tv television times hezbollah hamas
+    palace kremlin
     taliban isis nato un eu fbi cia nsa irgc mek pmoi ncri gop dnc rnc aclu who imf opec
     """.split()
 )
@@ -129,6 +144,7 @@ class Mention(NamedTuple):  # a tuple: built tens of thousands of times per MB o
     possessive: bool  # "Lebanon’s"
     modifier: bool  # "the Iranian regime": an adjective, not a speaker
     acronym_of: str | None = None  # "(NCRI)" right after this mention defines an acronym
+    title_only: bool = False  # "the DP", "Adviser": a title that refers to someone, no name
 
 
 _PREPOSITIONS = frozenset(
@@ -157,6 +173,13 @@ _HEADISH = frozenset(
 )
 
 
+# After a capitalised common noun at a sentence start: "Targets could …", "Conflict in …"
+_COMMON_NOUN_NEXT = frozenset(
+    "could would should can may might must will in of on at for over across to from".split()
+)
+_ARTICLE_BEFORE = re.compile(r"(?:^|\s)(?:the|The|a|an)\s$")
+_ORG_TAILS = frozenset("affairs relations security defence defense affair".split())
+_SPEECH = frozenset("said says told tells added adds wrote writes asked asks".split())
 _COMMON_VERBS = frozenset(
     """
     wants thinks believes knows seems appears remains needs gets goes makes takes gives sees
@@ -165,8 +188,13 @@ _COMMON_VERBS = frozenset(
     never always still now just recently again already earlier once first
     """.split()
 )
-_DATELINE = re.compile(r"[A-Z]{3,}(?:[ \t][A-Z]{2,})*,[ \t][^\n]{0,30}?[ \t][—–-]")
-_IN_DATELINE = re.compile(r"(?:^|\n)[A-Z]{3,}(?:[ \t][A-Z]{2,})*,[ \t]$")
+# Where the story was filed, at the start of a line: "BAGHDAD (Reuters) -", "CAIRO, May 2
+# (Reuters) -", "Doha, Qatar:", "Mexico City—", "Iran (IMNA) -", "MANCHESTER, N.H. -".
+_DATELINE = re.compile(
+    r"(?P<place>[A-Z][\w’'.\-]*(?:[ \t]+[A-Z][\w’'.\-]*){0,3})"
+    r"(?P<where>,[ \t]*[A-Z][\w.’'\- ]{0,30}?)?(?P<agency>[ \t]*\([^()\n]{1,30}\))?"
+    r"[ \t]*(?:[—–]|--?|:)(?=[ \t]|[A-Z])"
+)
 _PARTY_LABEL = re.compile(r"^[DRI]-[A-Z][\w.]*$")
 _MAX_NAME_WORDS = 7
 _SENTENCE_START = re.compile(r"(?:^|[.!?]\s|\n)[\s“\"‘(]*$")
@@ -177,6 +205,42 @@ _LOWER_WORD = re.compile(r"\b[a-z][a-z’'\-]*\b")
 def _lowercase_words(text: str) -> frozenset[str]:
     """Every word the text writes in lower case (one article at a time, so a small cache)."""
     return frozenset(_LOWER_WORD.findall(text))
+
+
+_CAPITAL_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+
+
+@functools.lru_cache(maxsize=4)
+def _capitalised_counts(text: str) -> Counter[str]:
+    """How often the text writes each capitalised word (one article at a time)."""
+    return Counter(_CAPITAL_WORD.findall(text))
+
+
+def dateline_end(text: str, line_start: int) -> int:
+    """The end of the dateline opening the line at line_start, or -1 if it has none.
+
+    A dateline's place is in capitals, a known place, or followed by an agency in
+    brackets; "Araghchi: “…”" is a headline with a speaker, not a dateline.
+    """
+    match = _DATELINE.match(text, line_start)
+    if match is None:
+        return -1
+    place = match.group("place")
+    where = (match.group("where") or "").strip(" ,")
+    capitals = sum(1 for c in place if c.isupper()) > len(place.replace(" ", "")) // 2
+    if match.group("agency") or (capitals and len(place) >= 3) or is_place(place):
+        return match.end()
+    if where and is_place(where):
+        return match.end()
+    return -1
+
+
+@functools.lru_cache(maxsize=256)
+def _line_dateline(text: str, line_start: int) -> int:
+    return dateline_end(text, line_start)
+
+
+_DEMONYM_PLURAL = re.compile(r"(?:ians|eans|is|ese)$")
 
 
 _ROLE_HEADS = frozenset(
@@ -212,6 +276,30 @@ def _word_before(text: str, at: int) -> str:
     return match.group().lower() if match else ""
 
 
+def _line_start(text: str, at: int, within: int) -> int:
+    """The start of the line holding `at` if it is at most `within` characters back, else -1.
+
+    The search is bounded: a text of one 2-million-character line must not be scanned
+    back to its start for every name in it.
+    """
+    floor = max(0, at - within - 1)
+    newline = text.rfind("\n", floor, at)
+    if newline != -1:
+        return newline + 1
+    return 0 if floor == 0 else -1
+
+
+def _starts_sentence(text: str, at: int) -> bool:
+    """Whether a word opens a sentence, the first after a dateline included."""
+    if _SENTENCE_START.search(text, max(0, at - 3), at):
+        return True
+    line_start = _line_start(text, at, 60)
+    if line_start < 0:
+        return False
+    end = _line_dateline(text, line_start)
+    return end != -1 and not text[end:at].strip()
+
+
 def _strip_possessive(word: str) -> tuple[str, bool]:
     for suffix in ("’s", "'s", "’", "'"):
         if word.endswith(suffix) and len(word) > len(suffix):
@@ -232,6 +320,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         # Leading function words and sentence-initial capitals: "The", "In", "But".
         lead: list[str] = []
         while tokens and (_bare(tokens[0]) in STOP_WORDS or _bare(tokens[0]) in DATE_WORDS):
+            if len(tokens) > 1 and tokens[0] == "New" and is_place(" ".join(tokens[:2])):
+                break  # "New York", "New Delhi": part of a place's name
             lead.append(tokens.pop(0))
         if len(tokens) > 1 and _bare(tokens[0]) == "former":
             lead.append(tokens.pop(0))  # "Former Obama speechwriter Jon Favreau"
@@ -254,6 +344,17 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             ):
                 role_tokens = tokens[: last_title + 1]
                 tokens = tokens[last_title + 1 :]
+        if (
+            len(tokens) == 1
+            and role_tokens
+            and any(_bare(t) in ORG_WORDS for t in role_tokens)
+            and _bare(tokens[0]) not in ORG_WORDS
+            and tokens[0][:1].isupper()
+            and _bare(tokens[0]) in _ORG_TAILS
+        ):
+            # "Spokesperson for the Ministry of Foreign Affairs": a title, nobody's name
+            tokens = role_tokens + tokens
+            role_tokens = []
         of_object = False
         while tokens and _bare(tokens[0]) in ("of", "the", "for", "and"):
             of_object = of_object or _bare(tokens[0]) in ("of", "for")
@@ -264,14 +365,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             # "President-elect of the NCRI": the NCRI is the object, the title someone else's
             of_object = True
             role_tokens = []
-        near_line_start = m_start - text.rfind("\n", 0, m_start) <= 40
-        if near_line_start and (
-            (
-                _DATELINE.match(text, m_start)
-                and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
-            )
-            or _IN_DATELINE.search(text, max(0, m_start - 40), m_start)
-        ):
+        line_start = _line_start(text, m_start, 40)
+        if line_start >= 0 and m_start < _line_dateline(text, line_start):
             continue  # "MANCHESTER, N.H. -": where the story was filed, not who spoke
         if len(tokens) == 1 and (_PARTY_LABEL.match(tokens[0]) or len(tokens[0]) == 1):
             continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
@@ -295,15 +390,34 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             len(tokens) == 1
             and not lead
             and tokens[0].lower() in _lowercase_words(text)
-            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+            and _starts_sentence(text, m_start)
         ):
             continue  # "Nevertheless," "Officials": a common word capitalised at a sentence start
         if (
             len(tokens) == 1
             and not lead
+            and not possessive
+            and (after_lower := _WORD_AFTER.match(text, m_end)) is not None
+            and after_lower.group(1) in _COMMON_NOUN_NEXT
+            and _capitalised_counts(text)[tokens[0]] == 1
+            and _starts_sentence(text, m_start)
+        ):
+            continue  # "Targets could …", "Conflict in …": named once, at a sentence start
+        if (
+            len(tokens) == 1
+            and len(tokens[0]) > 5
+            and tokens[0].endswith("ing")
+            and (next_lower := _WORD_AFTER.match(text, m_end)) is not None
+            and next_lower.group(1)[:1].islower()
+            and next_lower.group(1).lower() not in _SPEECH
+        ):
+            continue  # "Speaking in a televised interview", after a dateline too
+        if (
+            len(tokens) == 1
+            and not lead
             and len(tokens[0]) > 4
             and tokens[0].endswith(("ing", "ed"))
-            and _SENTENCE_START.search(text, max(0, m_start - 3), m_start)
+            and _starts_sentence(text, m_start)
         ):
             continue  # "Acknowledging that …", "Based on …"
         name = " ".join(tokens)
@@ -312,6 +426,8 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             offset = text.find(tokens[0] if not role_tokens else role_tokens[0], m_start)
             m_start = offset if offset != -1 else m_start
         before_word = _word_before(text, m_start)
+        if role_tokens and before_word == "former":
+            role_tokens.insert(0, "former")  # "former President Jair Bolsonaro"
         if not role_tokens and before_word in _ROLE_HEADS and len(tokens) > 1:
             # "White House spokesman Josh Earnest": a role in lower case before the name
             described = _ROLE_BEFORE.search(text, max(0, m_start - 60), m_start)
@@ -343,7 +459,28 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
         acronym = _ACRONYM_AFTER.match(text, m_end)
         lowered_name = [_bare(t) for t in tokens]
         kind = (
-            "organisation" if is_acronym or any(w in ORG_WORDS for w in lowered_name) else "person"
+            "organisation"
+            if is_acronym or any(w in ORG_WORDS for w in lowered_name)
+            else "place"
+            if is_place(name)
+            else "group"
+            if len(tokens) == 1 and _DEMONYM_PLURAL.search(name) and is_place_stem(name)
+            else "person"
+        )
+        if (
+            kind == "place"
+            and _ARTICLE_BEFORE.search(text, max(0, m_start - 5), m_start) is not None
+            and not possessive
+            and after_word[:1].islower()
+            and text[m_end : m_end + 1] == " "
+            and next_word not in _HEADISH
+            and next_word not in _PREPOSITIONS
+        ):
+            modifier = True  # "the New Jersey governor", "the Gaza Strip ceasefire"
+        # "Iran’s Foreign Minister": whose title it is, then the title, and no name
+        titled = lowered_name[1:] if _strip_possessive(tokens[0])[1] else lowered_name
+        title_only = any(w in CORE_TITLES for w in titled) and all(
+            w in TITLE_WORDS or w in ("of", "the", "for", "to") for w in titled
         )
         role_words = [_bare(t) for t in role_tokens] + lead_words
         gender = (
@@ -365,6 +502,15 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
                 possessive=possessive,
                 modifier=modifier,
                 acronym_of=acronym.group(1) if acronym and not is_acronym else None,
+                title_only=title_only,
             )
         )
     return found
+
+
+def is_place_stem(word: str) -> bool:
+    """ "Israelis", "Iranians", "Lebanese": the people of a place, not one speaker."""
+    for suffix, stem_end in (("is", ""), ("ians", ""), ("ians", "a"), ("eans", "a"), ("ese", "")):
+        if word.endswith(suffix) and is_place(word[: -len(suffix)] + stem_end):
+            return True
+    return word.endswith("ese") or word.endswith("ians")

@@ -23,6 +23,8 @@ _WORD = re.compile(r"\w+")
 _TITLE_WORD = re.compile(
     r"^(?:[A-Z0-9][\w’'\-:.,!?]*|of|the|a|an|and|in|on|at|to|for|with|from|or|vs\.?)$"
 )
+_FRAMED = frozenset({"after-quote", "before-quote", "according-to", "colon"})
+_IN_STATEMENT = re.compile(r"\b(?:in|issued|released)\s+an?\s+(?:\w+\s+)?statement\b")
 # A statement needs some substance: a dateline or a "Read more" line is not a claim.
 MIN_STATEMENT_WORDS = 4
 
@@ -73,10 +75,11 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                 cursor = quote.outer[1] if quote else s_end
             attributor._sentence_mentions = mentions
             for mention in mentions:
-                if not mention.modifier:
+                if not (mention.modifier or mention.title_only):
                     entities.add(mention)
             previous_end = s_start
             sentence_speaker: Attribution | None = None
+            in_statement: bool | None = None
             for position, quote in enumerate(inside):
                 if _is_title(text[quote.start : quote.end].split()):
                     # “Face the Nation,” “State of the Union”: a title, nobody's words; it
@@ -95,6 +98,9 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                         min(0.7, sentence_speaker.confidence),
                         sentence_speaker.description,
                     )
+                if found is None and position + 1 < len(inside):
+                    # “…” and “…” of the capital, he added: the clause closing the sentence
+                    found = attributor.reporting_clause(inside[-1].outer[1], s_end)
                 if found is None:
                     found = _around(
                         attributor,
@@ -119,12 +125,31 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                 if found is not None and not found.description and attributor.last_description:
                     found = dataclasses.replace(found, description=attributor.last_description)
                 claims.append(_quote_claim(text, quote, found))
+                if found is not None and found.method in _FRAMED:
+                    if in_statement is None:  # once per sentence, however many quotes it has
+                        in_statement = _IN_STATEMENT.search(text, s_start, s_end) is not None
+                    if in_statement:
+                        # "…,” the ministry said in a statement: "the statement read" is it
+                        context.statement_owner = found.entity
                 if found is not None:
                     sentence_speaker = found
                     paragraph_speaker = found
                     context.last = found
                     context.note(found.entity, subject=True)
-            _note_mentions(entities, context, mentions)
+            if _is_heading(text, s_start, s_end):
+                # "XP Simulator", "Free tool": a cross-heading or an ad line names no subject
+                for mention in mentions:
+                    if not (mention.modifier or mention.title_only):
+                        context.note(entities.add(mention), subject=False)
+            else:
+                _note_mentions(attributor, context, mentions, attributor.subject_pronoun(s_start))
+            reporter = sentence_speaker or (
+                attributor.reporting_clause(s_start, s_end) if not inside else None
+            )
+            if reporter is not None:
+                # "…, Sing’oei said.": whoever speaks in a sentence is its focus, more than
+                # the names in what they said
+                context.note(reporter.entity, subject=True)
             statement = _statement(text, s_start, s_end, inside)
             if statement is not None:
                 claims.append(statement)
@@ -183,15 +208,35 @@ def _around(
     return None
 
 
-def _note_mentions(entities: Entities, context: Context, mentions: list[Mention]) -> None:
-    first = True
+def _is_heading(text: str, start: int, end: int) -> bool:
+    """A short line without a sentence's closing punctuation: a heading or an ad line."""
+    line = text[start:end]
+    return "\n" not in line and len(line.split()) <= 5 and line[-1:] not in '.!?:"”’'
+
+
+def _note_mentions(
+    attributor: Attributor, context: Context, mentions: list[Mention], pronoun: Entity | None
+) -> None:
+    """Remember the sentence's names for pronouns: its subject, or the others mentioned.
+
+    When the sentence opens with a pronoun ("He said the Israelis …"), its referent is
+    the subject again and the names after it are only mentioned.
+    """
+    first = pronoun is None
+    if pronoun is not None:
+        context.note(pronoun, subject=True)
     for mention in mentions:
-        if mention.modifier:
+        if mention.modifier or mention.title_only:
             continue
-        entity = entities.add(mention)
-        subject = first and not mention.prepositional
+        entity = attributor.entities.add(mention)
+        subject = first and not (mention.prepositional or mention.possessive)
+        if subject and not entity.description:
+            # "Nabil Abu Rudeineh, the spokesman for …": a later "Abbas’s spokesman" is him
+            said = attributor.last_description
+            attributor.describe(entity, mention.end)
+            attributor.last_description = said
         context.note(entity, subject=subject)
-        if not mention.prepositional:
+        if not (mention.prepositional or mention.possessive):
             first = False
 
 
