@@ -39,6 +39,7 @@ def main() -> None:
     from django.core.management import call_command
     from web import load  # benchmarks/web.py: LIAR through import_liar, or synthetic
 
+    from quotes import review
     from quotes.models import Article, Claim, Rating, Verdict
 
     call_command("load_demo", verbosity=0)
@@ -59,7 +60,9 @@ def main() -> None:
     rng.shuffle(with_verdict)
     published = with_verdict[: args.published]
     for verdict in Verdict.objects.filter(pk__in=[v for v, _ in published]):
-        verdict.publish(by=editor)
+        if verdict.status == Verdict.Status.DRAFT:
+            review.submit_verdict(verdict, by=editor)
+        review.publish_verdict(verdict, by=editor)
     # Reviewers save verdicts and sources on claims whose verdict is not published (a
     # published verdict must be unpublished by an editor first: a 400, by design).
     editable = [c for _, c in with_verdict[args.published :]][:400]

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "quotes.middleware.busy_database_middleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -124,8 +125,13 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Several reviewers save at once; wait for the write lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several reviewers save at once. A deferred transaction that reads, then writes, fails
+    # at once with "database is locked" when another holds the write lock (SQLite cannot
+    # wait there without risking a deadlock); IMMEDIATE takes the write lock at BEGIN, so
+    # every transaction waits its turn, up to the busy timeout (seconds).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=envint("SQLITE_BUSY_TIMEOUT", 20), transaction_mode="IMMEDIATE"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

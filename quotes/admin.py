@@ -10,21 +10,25 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.core.exceptions import ValidationError
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from quotes import review
 from quotes.models import (
     Article,
     Claim,
     Evidence,
     Rating,
+    ReviewError,
     Source,
     Speaker,
     SpeakerAlias,
+    StaleEdit,
     Verdict,
     claims_per_row,
 )
@@ -111,7 +115,7 @@ class CheckedAdminMixin(CheckedInputMixin):
         # simple_history looks the id up unchecked: "abc" raised ValueError
         if not readable_ids(self.model, [unquote(object_id)]):  # type: ignore[attr-defined]
             raise Http404
-        return super().history_view(request, object_id, extra_context)  # type: ignore[misc, no-any-return]
+        return super().history_view(request, object_id, extra_context)  # type: ignore[misc]
 
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
@@ -122,7 +126,82 @@ class CheckedAdminMixin(CheckedInputMixin):
             and readable_ids(history, [version_id])
         ):
             raise Http404
-        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc, no-any-return]
+        if (
+            request.method == "POST"
+            and not history.objects.filter(history_id=version_id, id=unquote(object_id)).exists()
+        ):
+            raise Http404
+        if request.method == "POST":
+            # Reverting saved the old copy as it was: a published verdict became a draft
+            # with a fact-checker's text, a claim got back old offsets and an old version
+            # (so stale forms passed again). Old versions are for reading; changes go
+            # through the change form and its checked transitions.
+            raise PermissionDenied("Old versions cannot be restored; edit the current one.")
+        return super().history_form_view(request, object_id, version_id, extra_context)  # type: ignore[misc]
+
+    def revert_disabled(self, request: HttpRequest, obj: Any = None) -> bool:
+        return True
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: Any = None,
+    ) -> Any:
+        # Saves go through quotes.review inside the admin's transaction: a refusal rolls
+        # it all back and comes back as a message on the current version, never a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        except StaleEdit as exc:
+            status = 409
+            self.message_user(  # type: ignore[attr-defined]
+                request,
+                "Not saved: someone else changed this since you opened it (it is now version "
+                f"{exc.current.version}). Here is the current version: apply your change again.",
+                messages.ERROR,
+            )
+        except ReviewError as exc:
+            status = 400
+            self.message_user(request, f"Not saved: {exc}", messages.ERROR)  # type: ignore[attr-defined]
+        # the current version's form, with the message, under the refusal's status
+        request.method = "GET"
+        response = super().changeform_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        response.status_code = status
+        return response
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        try:
+            return super().delete_view(request, object_id, extra_context)  # type: ignore[misc]
+        except (StaleEdit, ReviewError) as exc:
+            self.message_user(request, f"Not deleted: {exc}", messages.ERROR)  # type: ignore[attr-defined]
+        return HttpResponseRedirect(request.get_full_path())
+
+
+class VersionedAdminForm(forms.ModelForm):
+    """Carries the version the change form was built from, as the workbench forms do.
+
+    For evidence it is the claim's version: evidence is part of its claim.
+    """
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["expected_version"]
+        if self.instance.pk is None:
+            field.required = False
+        else:
+            holder = self.instance.claim if isinstance(self.instance, Evidence) else self.instance
+            field.initial = holder.version
+
+
+def expected(form: Any) -> int:
+    return int(form.cleaned_data["expected_version"])
+
+
+def changed(form: Any, names: Sequence[str]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in names}
 
 
 class ClaimInline(CheckedInputMixin, admin.TabularInline):
@@ -136,19 +215,25 @@ class ClaimInline(CheckedInputMixin, admin.TabularInline):
         "confidence",
         "speaker_confirmed",
     )
-    readonly_fields = ("position", "exact", "attribution_method", "confidence")
-    autocomplete_fields = ("speaker",)
+    readonly_fields = fields
     extra = 0
-    can_delete = True
+    can_delete = False
     show_change_link = True
     ordering = ("start",)
 
+    # A list to read: claims change one at a time on their own change form (or the
+    # workbench), through the checked transitions; made by import or by selecting text.
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # Claims are spans of the body: they are made by import or by selecting text.
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class ArticleAdminForm(forms.ModelForm):
+class ArticleAdminForm(VersionedAdminForm):
     def clean_body(self) -> str:
         # Held to the import's rules (not empty, no NUL, MAX_ARTICLE_CHARS), and with the
         # browser's CRLF stored as LF, as the page shows it: claim offsets count on the page.
@@ -170,7 +255,7 @@ class ArticleAdmin(CheckedAdminMixin, admin.ModelAdmin):
     search_fields = ("title", "outlet", "url", "byline")
     readonly_fields = ("imported_by", "created")
     fieldsets = (
-        (None, {"fields": ("title", "outlet", "url", "published", "byline")}),
+        (None, {"fields": ("title", "outlet", "url", "published", "byline", "expected_version")}),
         ("Text", {"fields": ("body",), "classes": ("collapse",)}),
         ("Import", {"fields": ("imported_by", "created")}),
     )
@@ -181,7 +266,7 @@ class ArticleAdmin(CheckedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="claims", ordering="n_claims")
     def claim_count(self, obj: Article) -> int:
-        return obj.n_claims  # type: ignore[attr-defined, no-any-return]
+        return obj.n_claims  # type: ignore[attr-defined]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # Offsets index the body: once claims exist it must not change under them.
@@ -190,43 +275,71 @@ class ArticleAdmin(CheckedAdminMixin, admin.ModelAdmin):
         return self.readonly_fields
 
     def save_model(self, request: HttpRequest, obj: Article, form: Any, change: bool) -> None:
-        if not change:
+        if change:
+            review.edit_article(
+                obj,
+                by=request.user,
+                version=expected(form),
+                changes=changed(form, review.ARTICLE_METADATA),
+            )
+            return
+        if isinstance(request.user, User):  # the admin's users are logged in
             obj.imported_by = request.user
         super().save_model(request, obj, form, change)
 
 
+def claim_is_frozen(obj: Any) -> bool:
+    verdict = getattr(obj, "verdict", None) if isinstance(obj, Claim) else None
+    return verdict is not None and verdict.is_published
+
+
 class EvidenceInline(CheckedInputMixin, admin.TabularInline):
+    """Saved through review.attach/edit/detach_evidence by ClaimAdmin.save_formset."""
+
     model = Evidence
     fields = ("source", "stance", "excerpt", "note", "added_by")
     readonly_fields = ("added_by",)
     autocomplete_fields = ("source",)
     extra = 0
 
-
-class VerdictInline(CheckedInputMixin, admin.StackedInline):
-    model = Verdict
-    fields = ("rating", "status", "rationale", "reviewer", "published_by", "published_at")
-    readonly_fields = ("published_by", "published_at")
-    extra = 0
-    can_delete = False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # Publishing goes through the Verdict admin, where it is permission-checked. Only an
-        # editor names another reviewer: a fact-checker's new verdict is their own.
-        extra = () if can_publish(request) else ("reviewer",)
-        return (*self.readonly_fields, "status", *extra)
+    # `obj` is the claim: while its verdict is published its evidence is frozen.
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not claim_is_frozen(obj) and super().has_add_permission(request, obj)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # `obj` is the claim. Its published verdict is an editor's to change: a fact-checker
-        # rewriting it here would change what readers see without review.
-        verdict = getattr(obj, "verdict", None) if obj is not None else None
-        if verdict is not None and verdict.is_published and not can_publish(request):
-            return False
-        return super().has_change_permission(request, obj)
+        return not claim_is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not claim_is_frozen(obj) and super().has_delete_permission(request, obj)
+
+
+class VerdictInline(admin.StackedInline):
+    """The claim's verdict, to read: it is written, published and unpublished on its own
+    change form (the link), where each change is a checked transition."""
+
+    model = Verdict
+    fields = ("rating", "status", "rationale", "reviewer", "published_by", "published_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ClaimAdminForm(VersionedAdminForm):
+    class Meta:
+        model = Claim
+        fields = ("kind", "speaker", "speaker_confirmed", "context", "subjects")
 
 
 @admin.register(Claim)
 class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
+    form = ClaimAdminForm
     list_display = (
         "short_text",
         "article",
@@ -262,9 +375,22 @@ class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
         "cue",
         "confidence",
         "created",
+        "position",
     )
     fieldsets = (
-        (None, {"fields": ("article", "kind", "exact", "speaker", "speaker_confirmed")}),
+        (
+            None,
+            {
+                "fields": (
+                    "article",
+                    "kind",
+                    "exact",
+                    "speaker",
+                    "speaker_confirmed",
+                    "expected_version",
+                )
+            },
+        ),
         (
             "Why this speaker was proposed",
             {"fields": ("speaker_text", "attribution_method", "cue", "confidence")},
@@ -297,45 +423,104 @@ class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
         # with no offsets, a claim failed on the database's NOT NULL: a 500.)
         return False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # While the verdict is published the claim is frozen: what may still change is
+        # its context, which readers do not see.
+        if claim_is_frozen(obj):
+            return (*self.readonly_fields, "kind", "speaker", "speaker_confirmed")
+        return self.readonly_fields
+
+    def save_model(self, request: HttpRequest, obj: Claim, form: Any, change: bool) -> None:
+        review.edit_claim(
+            obj,
+            by=request.user,
+            version=expected(form),
+            changes=changed(form, list(review.EDITABLE_CLAIM_FIELDS)),
+        )
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for instance in instances:
-            if isinstance(instance, Evidence) and instance.added_by_id is None:
-                instance.added_by = request.user
-            if isinstance(instance, Verdict) and instance.reviewer_id is None:
-                instance.reviewer = request.user
-            instance.save()
-        for obj in formset.deleted_objects:
-            obj.delete()
-        formset.save_m2m()
+        if formset.model is not Evidence:
+            return super().save_formset(request, form, formset, change)
+        claim: Claim = form.instance
+        user = request.user
+        # what the admin's change message reads
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for inline in formset.forms:
+            if not inline.has_changed() or inline in formset.deleted_forms:
+                continue
+            evidence: Evidence = inline.instance
+            data = inline.cleaned_data
+            if evidence.pk is None:
+                formset.new_objects.append(evidence)
+                review.attach_evidence(
+                    claim,
+                    by=user,
+                    version=claim.version,
+                    source=data["source"],
+                    stance=data["stance"],
+                    excerpt=data.get("excerpt", ""),
+                    note=data.get("note", ""),
+                )
+            else:
+                fields = ("source", "stance", "excerpt", "note")
+                formset.changed_objects.append((evidence, inline.changed_data))
+                review.edit_evidence(
+                    evidence, by=user, version=claim.version, changes=changed(inline, fields)
+                )
+            claim.refresh_from_db(fields=["version"])
+        for inline in formset.deleted_forms:
+            if inline.instance.pk is not None:
+                formset.deleted_objects.append(inline.instance)
+                review.detach_evidence(inline.instance, by=user, version=claim.version)
+                claim.refresh_from_db(fields=["version"])
 
 
-class VerdictForm(forms.ModelForm):
+class VerdictForm(VersionedAdminForm):
+    status = forms.ChoiceField(
+        label="Save as",
+        choices=[(Verdict.Status.DRAFT, "Draft"), (Verdict.Status.IN_REVIEW, "In review")],
+        help_text="Editors publish a verdict in review with the button below.",
+    )
+    reason = forms.CharField(
+        label="Reason or note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Editors: why you unpublish (kept as the correction note).",
+    )
+
     class Meta:
         model = Verdict
         fields = ("claim", "rating", "rationale", "status", "reviewer")
 
 
-@admin.action(description="Publish selected verdicts", permissions=["publish"])
+def _each(
+    modeladmin: VerdictAdmin,
+    request: HttpRequest,
+    verdicts: QuerySet[Verdict],
+    transition: Any,
+    done: str,
+) -> None:
+    """Apply one transition to each selected verdict, as the editor saw it listed."""
+    count, refused = 0, []
+    for verdict in verdicts:
+        try:
+            transition(verdict, by=request.user)
+            count += 1
+        except (StaleEdit, ReviewError) as exc:
+            refused.append(f"“{verdict.claim}”: {exc}")
+    modeladmin.message_user(request, f"{done} {count} verdict(s).", messages.SUCCESS)
+    if refused:
+        modeladmin.message_user(request, "Not changed: " + " ".join(refused), messages.WARNING)
+
+
+@admin.action(description="Publish selected verdicts (in review)", permissions=["publish"])
 def publish_verdicts(
     modeladmin: VerdictAdmin, request: HttpRequest, queryset: QuerySet[Verdict]
 ) -> None:
-    count = 0
-    for verdict in queryset.exclude(status=Verdict.Status.PUBLISHED):
-        verdict.publish(by=request.user)
-        count += 1
-    modeladmin.message_user(request, f"Published {count} verdict(s).", messages.SUCCESS)
-
-
-@admin.action(description="Unpublish selected verdicts (back to review)", permissions=["publish"])
-def unpublish_verdicts(
-    modeladmin: VerdictAdmin, request: HttpRequest, queryset: QuerySet[Verdict]
-) -> None:
-    count = 0
-    for verdict in queryset.filter(status=Verdict.Status.PUBLISHED):
-        verdict.unpublish(by=request.user)
-        count += 1
-    modeladmin.message_user(request, f"Unpublished {count} verdict(s).", messages.SUCCESS)
+    _each(
+        modeladmin, request, queryset.select_related("claim"), review.publish_verdict, "Published"
+    )
 
 
 @admin.register(Verdict)
@@ -355,8 +540,8 @@ class VerdictAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
     list_filter = ("status", "rating", "published_at")
     search_fields = ("claim__exact", "rationale", "claim__speaker__name")
     raw_id_fields = ("claim",)
-    readonly_fields = ("published_by", "published_at", "version")
-    actions = [publish_verdicts, unpublish_verdicts]
+    readonly_fields = ("published_by", "published_at", "correction_note", "version")
+    actions = [publish_verdicts]
     change_form_template = "admin/quotes/verdict/change_form.html"
     history_list_display = ["status", "rating"]
 
@@ -368,8 +553,8 @@ class VerdictAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
         return can_publish(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A published verdict is an editor's to change: a fact-checker saving it as a draft
-        # unpublished it, and a new rationale went out unreviewed. They see it read-only.
+        # A published verdict is read-only for everyone; an editor's form stays open for
+        # the unpublish button (and its reason).
         if obj is not None and obj.is_published and not can_publish(request):
             return False
         return super().has_change_permission(request, obj)
@@ -382,30 +567,38 @@ class VerdictAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
             fields += ("reviewer",)
         if obj is not None and obj.pk:
             fields += ("claim",)
-        return fields
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> Any:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        if not can_publish(request) and "status" in form.base_fields:
-            # Fact-checkers move a verdict between draft and review; publishing is an editor's call.
-            field = form.base_fields["status"]
-            field.choices = [c for c in Verdict.Status.choices if c[0] != Verdict.Status.PUBLISHED]
-        return form
+        if obj is not None and obj.is_published:
+            fields += ("rating", "rationale", "status", "reviewer")
+        return tuple(dict.fromkeys(fields))
 
     def save_model(self, request: HttpRequest, obj: Verdict, form: Any, change: bool) -> None:
-        if obj.reviewer_id is None:
-            obj.reviewer = request.user
-        if obj.status == Verdict.Status.PUBLISHED and obj.published_at is None:
-            obj.publish(by=request.user)
-            return
-        if obj.status != Verdict.Status.PUBLISHED:
-            obj.published_at = None
-            obj.published_by = None
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+        user = request.user
+        version = expected(form) if change else 0
+        if not obj.is_published and (not change or form.has_changed()):
+            names = ("rating", "rationale", "status", "reviewer")
+            if not change or any(name in form.changed_data for name in names):
+                reviewer = form.cleaned_data.get("reviewer") if can_publish(request) else None
+                saved = review.save_verdict(
+                    obj.claim,
+                    by=user,
+                    version=version,
+                    rating=form.cleaned_data["rating"],
+                    rationale=form.cleaned_data["rationale"],
+                    status=form.cleaned_data["status"],
+                )
+                if reviewer is not None and reviewer != saved.reviewer:
+                    Verdict.objects.filter(pk=saved.pk).update(reviewer=reviewer)
+                obj.pk, version = saved.pk, saved.version
+                obj.refresh_from_db()
+        # The change form's buttons: each its transition, on the version just saved.
+        if "_publish" in request.POST:
+            review.publish_verdict(obj, by=user, version=version)
+            self._done = "The verdict was published."
+        elif "_unpublish" in request.POST:
+            review.unpublish_verdict(
+                obj, by=user, reason=form.cleaned_data.get("reason", ""), version=version
+            )
+            self._done = "The verdict was unpublished: back in review, with its correction note."
 
     def render_change_form(
         self, request: HttpRequest, context: dict[str, Any], *args: Any, **kwargs: Any
@@ -414,17 +607,10 @@ class VerdictAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
         return super().render_change_form(request, context, *args, **kwargs)
 
     def response_change(self, request: HttpRequest, obj: Verdict) -> HttpResponse:
-        for flag, action, done in (
-            ("_publish", obj.publish, "published"),
-            ("_unpublish", obj.unpublish, "sent back to review"),
-        ):
-            if flag in request.POST:
-                if not can_publish(request):
-                    self.message_user(request, "Only editors can do that.", messages.ERROR)
-                else:
-                    action(request.user)
-                    self.message_user(request, f"The verdict was {done}.", messages.SUCCESS)
-                return HttpResponseRedirect(request.path)
+        done = getattr(self, "_done", None)
+        if done and ("_publish" in request.POST or "_unpublish" in request.POST):
+            self.message_user(request, done, messages.SUCCESS)
+            return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
 
@@ -478,13 +664,14 @@ class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description="claims", ordering="n_claims")
     def claim_count(self, obj: Speaker) -> int:
-        return obj.n_claims  # type: ignore[attr-defined, no-any-return]
+        return obj.n_claims  # type: ignore[attr-defined]
 
     @admin.display(description="aliases")
     def alias_list(self, obj: Speaker) -> str:
         return ", ".join(a.alias for a in obj.aliases.all())
 
-    @admin.action(description="Merge selected speakers into one", permissions=["change"])
+    # Merging deletes speakers and moves claims: editors only (the delete permission).
+    @admin.action(description="Merge selected speakers into one", permissions=["delete"])
     def merge_speakers(
         self, request: HttpRequest, queryset: QuerySet[Speaker]
     ) -> HttpResponse | None:
@@ -496,7 +683,11 @@ class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
         form.fields["target"].queryset = queryset  # type: ignore[attr-defined]
         if form.is_valid():
             target: Speaker = form.cleaned_data["target"]
-            moved = target.merge(speakers)
+            try:
+                moved = review.merge_speakers(target, speakers, by=request.user)
+            except ReviewError as exc:
+                self.message_user(request, f"Not merged: {exc}", messages.ERROR)
+                return None
             self.message_user(
                 request,
                 f"Merged {len(speakers) - 1} speaker(s) into {target.name}; "
@@ -525,14 +716,70 @@ class SourceAdmin(CheckedAdminMixin, admin.ModelAdmin):
     list_filter = ("publisher",)
 
 
+class EvidenceAdminForm(VersionedAdminForm):
+    class Meta:
+        model = Evidence
+        fields = ("claim", "source", "stance", "excerpt", "note")
+
+
 @admin.register(Evidence)
 class EvidenceAdmin(CheckedAdminMixin, admin.ModelAdmin):
+    """Every save and delete is a transition on the claim: attach, edit, detach."""
+
+    form = EvidenceAdminForm
     list_display = ("claim", "source", "stance", "added_by", "created")
     list_select_related = ("claim", "source", "added_by")
     list_filter = ("stance",)
     raw_id_fields = ("claim",)
     autocomplete_fields = ("source",)
     search_fields = ("excerpt", "note", "source__title", "claim__exact")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        if obj is not None and obj.pk:
+            return ("claim", "added_by")
+        return ("added_by",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        frozen = obj is not None and claim_is_frozen(obj.claim)
+        return not frozen and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        frozen = obj is not None and claim_is_frozen(obj.claim)
+        return not frozen and super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        if change:
+            fields = ("source", "stance", "excerpt", "note")
+            saved = review.edit_evidence(
+                obj, by=request.user, version=expected(form), changes=changed(form, fields)
+            )
+        else:
+            claim = data["claim"]
+            saved = review.attach_evidence(
+                claim,
+                by=request.user,
+                version=claim.version,
+                source=data["source"],
+                stance=data["stance"],
+                excerpt=data.get("excerpt", ""),
+                note=data.get("note", ""),
+            )
+        obj.pk = saved.pk
+        obj.refresh_from_db()
+
+    def delete_model(self, request: HttpRequest, obj: Evidence) -> None:
+        review.detach_evidence(obj, by=request.user, version=obj.claim.version)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Evidence]) -> None:
+        refused = []
+        for evidence in queryset.select_related("claim", "source"):
+            try:
+                review.detach_evidence(evidence, by=request.user, version=evidence.claim.version)
+            except (StaleEdit, ReviewError) as exc:
+                refused.append(f"{evidence}: {exc}")
+        if refused:
+            self.message_user(request, "Not detached: " + " ".join(refused), messages.WARNING)
 
 
 @admin.register(Rating)

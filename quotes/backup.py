@@ -60,14 +60,14 @@ class BackupError(ValueError):
 def _natural_keys(model: type[models.Model]) -> dict[Any, list[Any]]:
     """Every row's natural key by primary key, for a model that has natural keys."""
     if model._meta.label_lower == "auth.permission":
-        rows = model.objects.values_list(
+        rows = model._default_manager.values_list(
             "pk", "codename", "content_type__app_label", "content_type__model"
         )
         return {pk: [codename, app, name] for pk, codename, app, name in rows}
     field = {"auth.user": "username", "auth.group": "name", "quotes.rating": "slug"}[
         model._meta.label_lower
     ]
-    return {pk: [key] for pk, key in model.objects.values_list("pk", field)}
+    return {pk: [key] for pk, key in model._default_manager.values_list("pk", field)}
 
 
 def _has_natural_key(model: type[models.Model]) -> bool:
@@ -87,10 +87,10 @@ def _records(label: str) -> Iterator[dict[str, Any]]:
     natural_pk = _has_natural_key(model)
     keys: dict[str, dict[Any, list[Any]]] = {}
     for field in model._meta.concrete_fields:
-        if field.is_relation and _has_natural_key(field.related_model):  # type: ignore[arg-type]
-            keys[field.attname] = _natural_keys(field.related_model)  # type: ignore[arg-type]
+        if field.is_relation and _has_natural_key(field.related_model):
+            keys[field.attname] = _natural_keys(field.related_model)
     m2m = [f for f in model._meta.many_to_many if f.serialize]
-    m2m_keys = {f.name: _natural_keys(f.related_model) for f in m2m}  # type: ignore[arg-type]
+    m2m_keys = {f.name: _natural_keys(f.related_model) for f in m2m}
     queryset = model._default_manager.order_by("pk")
     if m2m:
         queryset = queryset.prefetch_related(*(f.name for f in m2m))
@@ -105,7 +105,7 @@ def _records(label: str) -> Iterator[dict[str, Any]]:
                     # history must never point at a deleted row (see quotes.signals)
                     raise BackupError(
                         f"{label} {obj.pk}: {field.name} refers to a "
-                        f"{field.related_model._meta.verbose_name} that no longer exists."  # type: ignore[union-attr]
+                        f"{field.related_model._meta.verbose_name} that no longer exists."
                     )
                 value = keys[field.attname][value]
             fields[field.name] = _encode(value)
@@ -190,6 +190,8 @@ def _build(
             field = model._meta.get_field(name)
         except FieldDoesNotExist:
             raise BackupError(f"{where}: {model._meta.label} has no field {name!r}.") from None
+        if not isinstance(field, models.Field):  # a reverse relation: not a stored field
+            raise BackupError(f"{where}: {model._meta.label} has no field {name!r}.")
         if field.many_to_many:
             if not isinstance(value, list):
                 raise BackupError(f"{where}: {name} should be a list.")
@@ -200,14 +202,14 @@ def _build(
             )
         elif field.concrete:
             try:
-                values[field.attname] = field.to_python(value)  # type: ignore[attr-defined]
+                values[field.attname] = field.to_python(value)
             except (ValidationError, TypeError, ValueError) as exc:
                 raise BackupError(f"{where}: {name} {value!r} cannot be read: {exc}") from exc
             day = values[field.attname]
             if isinstance(day, dt.date) and not in_range(day):
                 raise BackupError(f"{where}: {name} {value!r} is not a date {RANGE}.")
     if "pk" in record:
-        values[model._meta.pk.attname] = record["pk"]  # type: ignore[union-attr]
+        values[model._meta.pk.attname] = record["pk"]
     return model(**values), m2m
 
 

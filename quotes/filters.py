@@ -72,12 +72,14 @@ class ClaimFilter(django_filters.FilterSet):
         queryset=Rating.objects.all(),
         to_field_name="slug",
         empty_label=ANY,
+        method="filter_verdict",
     )
     status = django_filters.ChoiceFilter(
         field_name="verdict__status",
         label="Verdict status",
         choices=Verdict.Status.choices,
         empty_label=ANY,
+        method="filter_verdict",
     )
     reviewer = django_filters.ModelChoiceFilter(
         field_name="verdict__reviewer",
@@ -103,6 +105,21 @@ class ClaimFilter(django_filters.FilterSet):
         model = Claim
         fields = ["q", "article", "speaker", "said_by", "kind"]
 
+    def __init__(self, *args: Any, published_only: bool = False, **kwargs: Any) -> None:
+        # Exports say nothing of unpublished verdicts, so their rating and status filters
+        # look at published verdicts only: "in review, rated False" must not list the
+        # claims a checker rated False before review. The claims page filters all.
+        self.published_only = published_only
+        super().__init__(*args, **kwargs)
+
+    def filter_verdict(self, queryset: QuerySet[Claim], name: str, value: Any) -> QuerySet[Claim]:
+        if value in (None, ""):
+            return queryset
+        queryset = queryset.filter(**{name: value})
+        if self.published_only:
+            queryset = queryset.filter(verdict__status=Verdict.Status.PUBLISHED)
+        return queryset
+
     # Articles and speakers run to tens of thousands: the article <select> offers the newest
     # ARTICLE_CHOICES and the chosen one, the speaker's only the chosen one (set from a
     # speaker's page; "Said by" finds speakers by name), so the page stays small and fast.
@@ -123,7 +140,7 @@ class ClaimFilter(django_filters.FilterSet):
                     newest = rows[: self.ARTICLE_CHOICES]
                     chosen += [a for a in newest if a not in chosen]
                 field.widget.choices = [("", ANY)] + [(obj.pk, str(obj)) for obj in chosen]
-            form._selected_only = True  # type: ignore[attr-defined]
+            form._selected_only = True
         return form
 
     def filter_said_by(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:

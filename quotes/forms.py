@@ -20,7 +20,6 @@ from quotes.models import (
     Claim,
     Evidence,
     Rating,
-    Source,
     Speaker,
     Verdict,
 )
@@ -195,6 +194,9 @@ class SplitForm(VersionedForm):
 
 
 class CreateClaimForm(forms.Form):
+    # the article's version the selection was made on: a claim created meanwhile that
+    # overlaps it makes the request stale (409), not a plain refusal
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     start = forms.IntegerField(min_value=0)
     end = forms.IntegerField(min_value=1)
     kind = forms.ChoiceField(choices=Claim.Kind.choices, initial=Claim.Kind.STATEMENT)
@@ -206,7 +208,9 @@ class CreateClaimForm(forms.Form):
         return data
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(VersionedForm):
+    """A source to attach; `version` is the claim's, as the panel showed it."""
+
     url = forms.URLField(label="Source URL", max_length=2000, assume_scheme="https")
     title = forms.CharField(max_length=500, required=False)
     publisher = forms.CharField(max_length=200, required=False)
@@ -229,30 +233,6 @@ class EvidenceForm(forms.Form):
         if not url.lower().startswith(("http://", "https://")):
             raise ValidationError("Only http and https URLs are accepted.")
         return url
-
-    def save(self, claim: Claim, user: Any) -> Evidence:
-        data = self.cleaned_data
-        source, created = Source.objects.get_or_create(
-            url=data["url"],
-            defaults={
-                "title": data["title"],
-                "publisher": data["publisher"],
-                "published": data["published"],
-            },
-        )
-        if not created:
-            changed = [
-                field
-                for field in ("title", "publisher", "published")
-                if data[field] and not getattr(source, field)
-            ]
-            for field in changed:
-                setattr(source, field, data[field])
-            if changed:
-                source.save(update_fields=changed)
-        return claim.attach_source(
-            source, data["stance"], excerpt=data["excerpt"], note=data["note"], by=user
-        )
 
 
 class VerdictForm(forms.Form):
@@ -280,15 +260,19 @@ class PublishForm(forms.Form):
     )
     version = forms.IntegerField(min_value=1)
     note = forms.CharField(
-        label="Note for the fact-checker",
+        label="Reason or note",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="What to check or change before it comes back for review.",
+        help_text="Unpublishing: why (kept as the correction note). Sending back: what the "
+        "fact-checker should change.",
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        if data.get("action") == "send_back" and not (data.get("note") or "").strip():
+        note = (data.get("note") or "").strip()
+        if data.get("action") == "send_back" and not note:
             self.add_error("note", "Say what the fact-checker should change.")
+        if data.get("action") == "unpublish" and not note:
+            self.add_error("note", "Say why: it is kept as the correction note.")
         return data

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -29,16 +29,21 @@ colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f
 class StaleEdit(Exception):
     """Raised when a reviewer saves a form built from an older version of a record."""
 
-    def __init__(self, current: models.Model) -> None:
+    def __init__(self, current: VersionedModel) -> None:
         super().__init__("This record was changed by someone else since you opened it.")
         self.current = current
 
 
+class ReviewError(Exception):
+    """A change the review workflow refuses; the message says why, for the reviewer."""
+
+
 class VersionedModel(models.Model):
-    """Optimistic locking: every save through save_checked() bumps `version`.
+    """Optimistic locking: every transition in quotes.review bumps `version`.
 
     Two reviewers may open the same claim or verdict; the second save must not
-    silently overwrite the first, so a save names the version its form was built from.
+    silently overwrite the first, so a transition names the version its form was built
+    from and compares it with the locked row's.
     """
 
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -46,16 +51,8 @@ class VersionedModel(models.Model):
     class Meta:
         abstract = True
 
-    def save_checked(self, expected_version: int, **kwargs: Any) -> None:
-        with transaction.atomic():
-            current = type(self).objects.select_for_update().get(pk=self.pk)  # type: ignore[attr-defined]
-            if current.version != expected_version:
-                raise StaleEdit(current)
-            self.version = current.version + 1
-            self.save(**kwargs)
 
-
-class Article(models.Model):
+class Article(VersionedModel):
     title = models.CharField(max_length=300)
     outlet = models.CharField(max_length=200, blank=True, help_text="Publication or website.")
     url = models.URLField("URL", max_length=2000, blank=True, validators=[http_url_validator])
@@ -148,23 +145,11 @@ class Speaker(models.Model):
             return None
         return SpeakerAlias.objects.create(speaker=self, alias=alias.strip())
 
-    @transaction.atomic
-    def merge(self, others: list[Speaker]) -> int:
-        """Move every claim of `others` to this speaker, keep their names as aliases.
+    def merge(self, others: list[Speaker], *, by: Any) -> int:
+        """Merge `others` into this speaker (editors): see quotes.review.merge_speakers."""
+        from quotes import review
 
-        Returns how many claims moved. The other speakers are deleted.
-        """
-        others = [s for s in others if s.pk != self.pk]
-        if not others:
-            return 0
-        ids = [s.pk for s in others]
-        moved = Claim.objects.filter(speaker_id__in=ids).update(speaker=self)
-        aliases = list(SpeakerAlias.objects.filter(speaker_id__in=ids))
-        SpeakerAlias.objects.filter(speaker_id__in=ids).delete()
-        Speaker.objects.filter(pk__in=ids).delete()
-        for name in [s.name for s in others] + [a.alias for a in aliases]:
-            self.add_alias(name)
-        return moved
+        return review.merge_speakers(self, others, by=by)
 
 
 class SpeakerAlias(models.Model):
@@ -271,16 +256,19 @@ class Claim(VersionedModel):
         self.exact, self.prefix, self.suffix = selector.exact, selector.prefix, selector.suffix
 
     def attach_source(
-        self,
-        source: Source,
-        stance: str,
-        *,
-        excerpt: str = "",
-        note: str = "",
-        by: Any = None,
+        self, source: Source, stance: str, *, by: Any, excerpt: str = "", note: str = ""
     ) -> Evidence:
-        return Evidence.objects.create(
-            claim=self, source=source, stance=stance, excerpt=excerpt, note=note, added_by=by
+        """Attach `source` as seen at this copy's version: see quotes.review.attach_evidence."""
+        from quotes import review
+
+        return review.attach_evidence(
+            self,
+            by=by,
+            version=self.version,
+            source=source,
+            stance=stance,
+            excerpt=excerpt,
+            note=note,
         )
 
 
@@ -391,6 +379,11 @@ class Verdict(VersionedModel):
         blank=True,
         help_text="Why an editor sent the verdict back to the fact-checker.",
     )
+    correction_note = models.TextField(
+        blank=True,
+        help_text="Why the verdict was last unpublished, as the editor wrote it: "
+        "what a republished verdict corrected.",
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -412,27 +405,21 @@ class Verdict(VersionedModel):
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
 
-    def publish(self, by: Any) -> None:
-        """Make the verdict public; only users with the publish permission may."""
-        if not by.has_perm("quotes.publish_verdict"):
-            raise PermissionError("Only editors can publish verdicts.")
-        self.status = self.Status.PUBLISHED
-        self.published_by = by
-        self.published_at = timezone.now()
-        self._change_reason = "Published"
-        self.version += 1
-        self.save()
+    @property
+    def status_text(self) -> str:
+        return str(self.get_status_display()).lower()
 
-    def unpublish(self, by: Any) -> None:
-        """Send the verdict back to review; only users with the publish permission may."""
-        if not by.has_perm("quotes.publish_verdict"):
-            raise PermissionError("Only editors can unpublish verdicts.")
-        self.status = self.Status.IN_REVIEW
-        self.published_at = None
-        self.published_by = None
-        self._change_reason = "Sent back to review"
-        self.version += 1
-        self.save()
+    def publish(self, by: Any) -> None:
+        """Publish this verdict as read (editors): see quotes.review.publish_verdict."""
+        from quotes import review
+
+        review.publish_verdict(self, by=by)
+
+    def unpublish(self, by: Any, reason: str) -> None:
+        """Back to review with a reason (editors): see quotes.review.unpublish_verdict."""
+        from quotes import review
+
+        review.unpublish_verdict(self, by=by, reason=reason)
 
 
 def claims_per_row(field: str) -> Coalesce:

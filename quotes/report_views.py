@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -57,6 +57,7 @@ def _export_or_error(build: Callable[[], exports.Export]) -> HttpResponseBase:
 
 @require_GET
 @login_required
+@permission_required("quotes.view_claim", raise_exception=True)
 def article_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     article = get_object_or_404(Article, pk=pk)
     return _export_or_error(lambda: exports.export_article(article, fmt))
@@ -64,11 +65,14 @@ def article_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
 
 @require_GET
 @login_required
+@permission_required("quotes.view_claim", raise_exception=True)
 def claims_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     # Imported here, not at module level: quotes.filters belongs to the browser pages.
     from quotes.filters import ClaimFilter
 
-    filterset = ClaimFilter(request.GET, queryset=Claim.objects.all(), request=request)
+    filterset = ClaimFilter(
+        request.GET, queryset=Claim.objects.all(), request=request, published_only=True
+    )
     if not filterset.is_valid():
         problems = "; ".join(
             f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()
@@ -76,7 +80,7 @@ def claims_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         return HttpResponseBadRequest(
             f"The filter is not valid: {problems}", content_type="text/plain; charset=utf-8"
         )
-    filters = [(name, value) for name, value in request.GET.items() if value]
+    filters = [(name, str(value)) for name, value in request.GET.items() if value]
     return _export_or_error(lambda: exports.export_claims(filterset.qs, fmt, filters=filters))
 
 

@@ -21,7 +21,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from quotes.models import Article, Claim, Evidence, Verdict
+from quotes import review
+from quotes.models import Article, Claim, Evidence, ReviewError, StaleEdit, Verdict
 from quotes.text.excerpt import excerpt
 
 CLOSING_MARKS = "”’»›\"'"
@@ -156,14 +157,17 @@ class UndoRefused(Exception):
 
 
 @transaction.atomic
-def undo(data: dict[str, Any]) -> Claim | None:
+def undo(data: dict[str, Any], *, by: Any) -> Claim | None:
     """Put the claims back as they were before the reshape `data` records.
 
-    Locks every claim the reshape left, refuses (UndoRefused) if any changed since, if a
-    claim it created has gained a verdict or evidence, or if a verdict on them is
-    published. Restored rows get a version above any they had, so old forms stay stale.
-    Returns the first restored claim.
+    A transition like those of quotes.review: the user needs the permission to change
+    claims; it locks the article and every claim the reshape left, refuses (UndoRefused)
+    if any changed since, if a claim it created has gained a verdict or evidence, or if a
+    verdict on them is published. Restored rows get a version above any they had, so old
+    forms stay stale. Returns the first restored claim.
     """
+    review.require(by, "change_claim", "You may not change claims.")
+    Article.objects.select_for_update().filter(pk=data["article"]).first()
     versions = {int(pk): v for pk, v in data["versions"].items()}
     current = {c.pk: c for c in Claim.objects.select_for_update().filter(pk__in=list(versions))}
     if len(current) != len(versions) or any(
@@ -189,43 +193,45 @@ def undo(data: dict[str, Any]) -> Claim | None:
             setattr(claim, field, row[field])
         claim.version = top + 1
         claim._change_reason = f"Undo {data['what']}"  # type: ignore[attr-defined]
+        claim._history_user = by  # type: ignore[attr-defined]
         claim.save()
         restored.append(claim)
     for evidence_pk, claim_pk in moved.items():
         Evidence.objects.filter(pk=evidence_pk).update(claim_id=claim_pk)
-    from quotes import services  # services calls this module's rules
-
-    services.renumber(Article.objects.get(pk=data["article"]))
+    review.renumber(data["article"])
+    review.bump_article(data["article"])
     return restored[0] if restored else None
 
 
 # -- the reshapes, each with its undo record ---------------------------------------------
 
 
-def split(claim: Claim, at: int) -> tuple[Claim, dict[str, Any]]:
-    """Split `claim` at body offset `at`; the first part and the undo record."""
-    from quotes import services
-
+def split(claim: Claim, *, by: Any, at: int, version: int) -> tuple[Claim, dict[str, Any]]:
+    """Split `claim` at body offset `at` (review.split_claim); the first part and the undo
+    record."""
     rows = before(claim)
-    first, second = services.split_claim(claim, at)
+    first, second = review.split_claim(claim, by=by, at=at, version=version)
     return first, record("split", rows, [first, second])
 
 
-def merge(claim: Claim) -> tuple[Claim, dict[str, Any]]:
-    """Merge `claim` with its neighbour if a reviewer would (see merge_plan); the merged
-    claim and the undo record."""
-    from quotes import services
-
-    following = check_merge(claim)
+def merge(claim: Claim, *, by: Any, version: int) -> tuple[Claim, dict[str, Any]]:
+    """Merge `claim` with its neighbour if a reviewer would (see merge_plan), through
+    review.merge_with_next; the merged claim and the undo record."""
+    try:
+        following = check_merge(claim)
+    except ValidationError as exc:
+        if claim.version != version:  # judged on a newer claim than the reviewer saw
+            raise StaleEdit(claim) from exc
+        raise ReviewError(" ".join(exc.messages)) from exc
     rows = before(claim, following)
     moved = dict(following.evidence.values_list("pk", "claim_id"))
-    merged = services.merge_with_next(claim)
+    merged = review.merge_with_next(claim, by=by, version=version)
     return merged, record("merge", rows, [merged], moved)
 
 
-def create(article: Article, start: int, end: int, kind: str) -> tuple[Claim, dict[str, Any]]:
-    """A new claim over the span; the claim and the undo record."""
-    from quotes import services
-
-    claim = services.create_claim(article, start, end, kind)
+def create(
+    article: Article, *, by: Any, start: int, end: int, kind: str, version: int | None = None
+) -> tuple[Claim, dict[str, Any]]:
+    """A new claim over the span (review.create_claim); the claim and the undo record."""
+    claim = review.create_claim(article, by=by, start=start, end=end, kind=kind, version=version)
     return claim, record("creation", [], [claim])

@@ -57,7 +57,16 @@ class StoredSearchVector(Expression):
 
     output_field = SearchVectorField()
 
-    def resolve_expression(self, query: Any = None, *args: Any, **kwargs: Any) -> Col:
+    # It resolves to the column itself, as F() does: not to a copy of this expression,
+    # which is what Expression.resolve_expression promises.
+    def resolve_expression(  # type: ignore[override]
+        self,
+        query: Any = None,
+        allow_joins: bool = True,
+        reuse: set[str] | None = None,
+        summarize: bool = False,
+        for_save: bool = False,
+    ) -> Col:
         return Col(query.get_initial_alias(), _EXACT_TSV)
 
 

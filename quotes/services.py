@@ -1,19 +1,19 @@
-"""Workflows that span several models: importing an article and reshaping its claims."""
+"""Workflows that span several models: importing an article into claims and speakers.
+
+Reshaping claims and every other change a reviewer makes is a transition in quotes.review.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
 
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import Article, Claim, Evidence, Source, Speaker, SpeakerAlias, Verdict
-from quotes.reshape import check_merge
 from quotes.text import (
     UNNAMED,
     Analysis,
@@ -162,117 +162,3 @@ def create_claims(article: Article, analysis: Analysis) -> list[Claim]:
         claims.append(claim)
     created = Claim.objects.bulk_create(claims)
     return created
-
-
-def renumber(article: Article) -> None:
-    """Give the article's claims positions 1..n in reading order."""
-    claims = list(article.claims.order_by("start", "end", "id"))
-    for position, claim in enumerate(claims, start=1):
-        claim.position = position
-    Claim.objects.bulk_update(claims, ["position"])
-
-
-def _overlaps(
-    article: Article, start: int, end: int, kind: str, exclude: Iterable[int] = ()
-) -> bool:
-    return (
-        article.claims.filter(kind=kind, start__lt=end, end__gt=start).exclude(pk__in=list(exclude))
-    ).exists()
-
-
-@transaction.atomic
-def create_claim(
-    article: Article, start: int, end: int, kind: str, speaker: Speaker | None = None
-) -> Claim:
-    """A reviewer marks a span of the article as a claim.
-
-    The span is trimmed of surrounding white space; it must lie inside the body and
-    must not overlap another claim of the same kind.
-    """
-    body = article.body
-    if not (0 <= start < end <= len(body)):
-        raise ValidationError("The selection lies outside the article text.")
-    while start < end and body[start].isspace():
-        start += 1
-    while end > start and body[end - 1].isspace():
-        end -= 1
-    if start == end:
-        raise ValidationError("The selection is empty.")
-    if kind not in Claim.Kind.values:
-        raise ValidationError("Unknown claim kind.")
-    if _overlaps(article, start, end, kind):
-        raise ValidationError("The selection overlaps an existing claim of the same kind.")
-    claim = Claim(
-        article=article,
-        start=start,
-        end=end,
-        kind=kind,
-        speaker=speaker,
-        attribution_method="manual",
-        speaker_confirmed=speaker is not None,
-        position=(article.claims.aggregate(m=Max("position"))["m"] or 0) + 1,
-    )
-    claim.anchor()
-    claim.save()
-    renumber(article)
-    claim.refresh_from_db()
-    return claim
-
-
-@transaction.atomic
-def split_claim(claim: Claim, at: int) -> tuple[Claim, Claim]:
-    """Split a claim in two at body offset `at` (strictly inside the claim)."""
-    if not (claim.start < at < claim.end):
-        raise ValidationError("The split point must lie inside the claim.")
-    body = claim.article.body
-    left_end = at
-    while left_end > claim.start and body[left_end - 1].isspace():
-        left_end -= 1
-    right_start = at
-    while right_start < claim.end and body[right_start].isspace():
-        right_start += 1
-    if left_end == claim.start or right_start == claim.end:
-        raise ValidationError("Both parts of a split claim need some text.")
-    end = claim.end
-    claim.end = left_end
-    claim.anchor()
-    claim.save()
-    second = Claim(
-        article=claim.article,
-        start=right_start,
-        end=end,
-        kind=claim.kind,
-        speaker=claim.speaker,
-        attribution_method=claim.attribution_method,
-        cue=claim.cue,
-        confidence=claim.confidence,
-        speaker_confirmed=claim.speaker_confirmed,
-        position=claim.position + 1,
-    )
-    second.anchor()
-    second.save()
-    renumber(claim.article)
-    claim.refresh_from_db()
-    second.refresh_from_db()
-    return claim, second
-
-
-@transaction.atomic
-def merge_with_next(claim: Claim) -> Claim:
-    """Merge a claim with the next claim of the same kind in the article.
-
-    Only neighbours a reviewer would join (quotes.reshape.merge_plan: contiguous text, the
-    same speaker for quotes, no verdict on the next one); a ValidationError says why not.
-    Evidence of both is kept.
-    """
-    following = check_merge(claim)
-    following.evidence.update(claim=claim)
-    claim.end = following.end
-    if claim.speaker_id is None:
-        claim.speaker_id = following.speaker_id
-    following.delete()
-    claim.anchor()
-    claim.save()
-    renumber(claim.article)
-    claim.refresh_from_db()
-    return claim

@@ -17,6 +17,11 @@ urlpatterns = [
     path("claims/<int:pk>/split", views.claim_split, name="claim_split"),
     path("claims/<int:pk>/merge", views.claim_merge, name="claim_merge"),
     path("claims/<int:pk>/evidence", views.claim_evidence, name="claim_evidence"),
+    path(
+        "claims/<int:pk>/evidence/<int:evidence_pk>/detach",
+        views.claim_evidence_detach,
+        name="claim_evidence_detach",
+    ),
     path("claims/<int:pk>/verdict", views.claim_verdict, name="claim_verdict"),
     path("claims/<int:pk>/publish", views.verdict_publish, name="claim_publish"),
     path("speakers/", views.speaker_list, name="speakers"),

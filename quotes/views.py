@@ -1,23 +1,28 @@
-"""The fact-checker's pages. Views stay thin: validate, call a model or service, render."""
+"""The fact-checker's pages. Views stay thin: load for the user, bind a form, call the
+transition (quotes.review), answer."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError, transaction
+from django.db import models
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import Resolver404, resolve
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from quotes import reshape, services
+from quotes import reshape, review, services
 from quotes.filters import ClaimFilter
 from quotes.forms import (
     ArticleImportForm,
@@ -31,10 +36,13 @@ from quotes.forms import (
     VersionedForm,
 )
 from quotes.highlight import article_says, segments
+from quotes.http import AuthenticatedHttpRequest
 from quotes.models import (
     Article,
     Claim,
+    Evidence,
     Rating,
+    ReviewError,
     Speaker,
     SpeakerAlias,
     StaleEdit,
@@ -78,9 +86,45 @@ def _page_of_claims(request: HttpRequest, claims: QuerySet[Claim]) -> Any:
     return page
 
 
+NO_ROLE = (
+    "Your account has no role in the workbench for this, or this is an editor's task. "
+    "Ask an editor to add you to the Fact-checker or Editor group."
+)
+
+
+def _require(request: AuthenticatedHttpRequest, *perms: str) -> None:
+    """Refuse (403) unless the user has these `quotes` model permissions, the ones the
+    admin checks for the same change."""
+    if not request.user.has_perms([f"quotes.{perm}" for perm in perms]):
+        raise PermissionDenied(NO_ROLE)
+
+
+def _get_claim_for_user(
+    request: AuthenticatedHttpRequest, pk: int, perm: str = "view_claim"
+) -> Claim:
+    """The claim, if this user may `perm` it: 403 without the permission, 404 if absent."""
+    _require(request, perm)
+    return _claim(pk)
+
+
+def _get_article_for_user(
+    request: AuthenticatedHttpRequest, pk: int, perm: str = "view_article"
+) -> Article:
+    _require(request, perm)
+    return get_object_or_404(Article, pk=pk)
+
+
+def _get_speaker_for_user(
+    request: AuthenticatedHttpRequest, pk: int, perm: str = "view_speaker"
+) -> Speaker:
+    _require(request, perm)
+    return get_object_or_404(Speaker, pk=pk)
+
+
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require(request, "view_article")
     # Paginate the bare ids first, then count claims for that page's articles only: the
     # annotations join every claim, evidence and verdict of the articles they run on.
     page = _page(
@@ -118,7 +162,8 @@ PREVIEW_CHARS = 200_000
 
 
 @login_required
-def article_import(request: HttpRequest) -> HttpResponse:
+def article_import(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require(request, "add_article")
     form = ArticleImportForm(request.POST or None, request.FILES or None)
     preview = None
     preview_cut = 0
@@ -191,7 +236,7 @@ def _workbench_context(article: Article, selected: Claim | None) -> dict[str, An
 
 
 def _article_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     article: Article,
     selected: Claim | None,
     *,
@@ -201,14 +246,16 @@ def _article_page(
     context = _workbench_context(article, selected)
     if context["selected"] is not None:
         context.update(_panel_context(request, context["selected"], **forms))
-    context["create_form"] = forms.get("create_form") or CreateClaimForm()
+    context["create_form"] = forms.get("create_form") or CreateClaimForm(
+        initial={"version": article.version}
+    )
     return render(request, "quotes/article.html", context, status=status)
 
 
 @login_required
 @require_GET
-def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
+def article_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    article = _get_article_for_user(request, pk)
     selected = None
     claim_id = request.GET.get("claim", "")
     # ASCII digits only: str.isdigit() is also true of "²", which int() refuses
@@ -217,9 +264,10 @@ def article_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _article_page(request, article, selected)
 
 
-def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
+def _panel_context(request: AuthenticatedHttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
     verdict = getattr(claim, "verdict", None)
     return {
+        "article": claim.article,
         "claim": claim,
         "verdict": verdict,
         "evidence": list(claim.evidence.select_related("source")),
@@ -233,7 +281,8 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "kind_form": forms.get("kind_form")
         or KindForm(initial={"version": claim.version, "kind": claim.kind}),
         "split_form": forms.get("split_form") or SplitForm(initial={"version": claim.version}),
-        "evidence_form": forms.get("evidence_form") or EvidenceForm(),
+        "evidence_form": forms.get("evidence_form")
+        or EvidenceForm(initial={"version": claim.version}),
         "verdict_form": forms.get("verdict_form")
         or VerdictForm(
             initial={
@@ -243,11 +292,64 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
                 "status": verdict.status if verdict and not verdict.is_published else "draft",
             }
         ),
-        "can_publish": request.user.has_perm("quotes.publish_verdict"),
+        "can_publish": review.is_editor(request.user),
+        "frozen": verdict is not None and verdict.is_published,
         "publish_form": forms.get("publish_form") or PublishForm(),
         "merge": reshape.merge_plan(claim),
         "article_says": article_says(claim),
     }
+
+
+# --- where the reviewer is: the workbench, the claim page, or elsewhere ----------------
+
+WORKBENCH, CLAIM_PAGE = "quotes:article", "quotes:claim"
+
+
+def _page_of(request: AuthenticatedHttpRequest) -> str | None:
+    """The page the reviewer acted from (its URL name), for answering in place.
+
+    htmx says which page it is on (HX-Current-URL); a plain form post is answered on the
+    page it came from (Referer, same site only).
+    """
+    url = request.htmx.current_url_abs_path if request.htmx else request.headers.get("Referer")
+    if not url or not url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return None
+    try:
+        match = resolve(urlsplit(url).path)
+    except Resolver404:
+        return None
+    return match.view_name if match.view_name in (WORKBENCH, CLAIM_PAGE) else None
+
+
+def _answer(
+    request: AuthenticatedHttpRequest, claim: Claim, *, status: int = 200, **forms: Any
+) -> HttpResponse:
+    """After an action on a claim: answer where the reviewer is.
+
+    htmx aiming at the panel gets the panel in place (on the workbench with the claim's
+    list entry and the highlighted text out of band; on the claim page with the verdict's
+    history); a plain POST gets a redirect, or the page again with the errors and a 4xx.
+    """
+    claim = _claim(claim.pk)
+    page = _page_of(request)
+    if request.htmx and request.htmx.target == "claim-panel":
+        context = _panel_context(request, claim, **forms)
+        if page == WORKBENCH:
+            context.update(_workbench_context(claim.article, claim), oob=True)
+            return render(request, "quotes/article.html#panel-update", context, status=status)
+        if page == CLAIM_PAGE:
+            context.update(history=_history(claim), on_claim_page=True, oob=True)
+            return render(request, "quotes/claim.html#panel-update", context, status=status)
+        return render(request, "quotes/article.html#claim-panel", context, status=status)
+    if request.htmx:
+        return render(request, "quotes/_messages.html", status=status)
+    if status >= 400:
+        if page == WORKBENCH:
+            return _article_page(request, claim.article, claim, status=status, **forms)
+        return _claim_page(request, claim, status=status, **forms)
+    return redirect(_workbench_url(claim) if page == WORKBENCH else claim.get_absolute_url())
 
 
 def _claim(pk: int) -> Claim:
@@ -265,21 +367,21 @@ def _claim(pk: int) -> Claim:
 
 @login_required
 @require_GET
-def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
+def claim_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk)
     if request.htmx:
         context = _panel_context(request, claim)
-        context["on_workbench"] = request.GET.get("workbench") == "1"
+        context["on_workbench"] = _page_of(request) == WORKBENCH
         response = render(request, "quotes/article.html#claim-panel", context)
     else:
         response = _claim_page(request, claim)
     # one URL, two answers: caches must tell the panel from the page
-    patch_vary_headers(response, ("HX-Request",))
+    patch_vary_headers(response, ("HX-Request", "HX-Current-URL"))
     return response
 
 
 def _claim_page(
-    request: HttpRequest, claim: Claim, status: int = 200, **forms: Any
+    request: AuthenticatedHttpRequest, claim: Claim, status: int = 200, **forms: Any
 ) -> HttpResponse:
     body = claim.article.body
     context = _panel_context(request, claim, **forms)
@@ -304,39 +406,11 @@ def _history(claim: Claim) -> list[Any]:
     )
 
 
-def _answer(request: HttpRequest, claim: Claim, *, status: int = 200, **forms: Any) -> HttpResponse:
-    """After an action on a claim: answer where the reviewer is.
-
-    htmx gets the panel in place (and, on the workbench, the claim's list entry and the
-    highlighted text out of band, since the speaker, kind or verdict shown there changed);
-    a plain POST gets a redirect, or the page again with the form errors and a 4xx status.
-    """
-    claim = _claim(claim.pk)
-    on_workbench = request.POST.get("workbench") == "1"
-    if request.htmx:
-        context = _panel_context(request, claim, **forms)
-        if on_workbench:
-            context.update(_workbench_context(claim.article, claim), oob=True)
-            return render(request, "quotes/article.html#panel-update", context, status=status)
-        if request.POST.get("claim_page") == "1":
-            # the claim page shows the verdict's history beside the panel: refresh it too
-            context.update(history=_history(claim), on_claim_page=True, oob=True)
-            return render(request, "quotes/claim.html#panel-update", context, status=status)
-        return render(request, "quotes/article.html#claim-panel", context, status=status)
-    if status >= 400:
-        if on_workbench:
-            return _article_page(request, claim.article, claim, status=status, **forms)
-        return _claim_page(request, claim, status=status, **forms)
-    if on_workbench:
-        return redirect(_workbench_url(claim))
-    return redirect(claim)
-
-
 def _workbench_url(claim: Claim) -> str:
     return f"{claim.article.get_absolute_url()}?claim={claim.pk}#claim-{claim.pk}"
 
 
-def _invalid(request: HttpRequest, claim: Claim, **forms: Any) -> HttpResponse:
+def _invalid(request: AuthenticatedHttpRequest, claim: Claim, **forms: Any) -> HttpResponse:
     """A form that did not validate: 400, its errors shown next to its fields.
 
     The version is a hidden field, with no place on the page for its error: say it in a
@@ -347,48 +421,81 @@ def _invalid(request: HttpRequest, claim: Claim, **forms: Any) -> HttpResponse:
     return _answer(request, claim, status=400, **forms)
 
 
-def _stale(request: HttpRequest, current: Claim | Verdict, what: str, yours: str = "") -> None:
+def _stale(
+    request: AuthenticatedHttpRequest, current: models.Model, what: str, yours: str = ""
+) -> None:
     """Refuse a stale edit, naming the newer version and giving back what the reviewer
     wrote, so that nothing typed is lost."""
     kept = f" What you wrote, not saved: {yours}" if yours else ""
     messages.error(
         request,
         f"Not saved: someone else changed this {what} since you opened it "
-        f"(it is now version {current.version}: {current}). Review the current version "
-        f"below and apply your change again.{kept}",
+        f"(it is now version {getattr(current, 'version', '?')}: {current}). Review the "
+        f"current version below and apply your change again.{kept}",
     )
+
+
+def _attempt(
+    request: AuthenticatedHttpRequest,
+    claim: Claim,
+    action: Callable[[], object],
+    *,
+    form_name: str = "",
+    form: forms.Form | None = None,
+    field: str | None = None,
+    what: str = "claim",
+    yours: str = "",
+) -> HttpResponse | None:
+    """Run a transition; None when it is done, else the answer that refuses it.
+
+    A stale version is a 409 with the newer version shown and the reviewer's input given
+    back; a rule the workflow enforces is a 400 with its message next to the form.
+    PermissionDenied goes on to the 403 page.
+    """
+    forms_kw = {form_name: form} if form is not None and form_name else {}
+    try:
+        action()
+    except StaleEdit as exc:
+        _stale(request, exc.current, what, yours)
+        return _answer(request, claim, status=409)
+    except ReviewError as exc:
+        if form is not None:
+            form.add_error(field, str(exc))
+            if field is not None:
+                return _answer(request, claim, status=400, **forms_kw)
+        messages.error(request, str(exc))
+        return _answer(request, claim, status=400, **forms_kw)
+    return None
 
 
 @login_required
 @require_POST
-def claim_speaker(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
+def claim_speaker(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "change_claim")
     form = SpeakerForm(request.POST)
     if not form.is_valid():
         return _invalid(request, claim, speaker_form=form)
     data = form.cleaned_data
-    speaker = data["speaker"]
-    try:
-        with transaction.atomic():
-            if data.get("new_speaker") is not None:
-                speaker = data["new_speaker"]
-                speaker.full_clean()
-                speaker.save()
-            if data.get("new_alias"):
-                speaker.add_alias(data["new_alias"])
-            if speaker is None or speaker.pk != claim.speaker_id:
-                claim.attribution_method = "manual"
-            claim.speaker = speaker
-            claim.speaker_confirmed = speaker is not None
-            claim.save_checked(data["version"])
-    except StaleEdit as exc:
-        _stale(request, exc.current, "claim", f"speaker “{data.get('speaker_name') or ''}”")
-        return _answer(request, claim, status=409)
-    except (ValidationError, IntegrityError) as exc:
-        # IntegrityError: another reviewer created a speaker of that name a moment ago
-        errors = exc.messages if isinstance(exc, ValidationError) else ["That name was just taken."]
-        form.add_error("speaker_name", errors)
-        return _answer(request, claim, status=400, speaker_form=form)
+    new = data.get("new_speaker")
+    refused = _attempt(
+        request,
+        claim,
+        lambda: review.assign_speaker(
+            claim,
+            by=request.user,
+            version=data["version"],
+            speaker=data["speaker"],
+            new_speaker=(new.name, new.kind) if new is not None else None,
+            alias=data.get("new_alias") or "",
+        ),
+        form_name="speaker_form",
+        form=form,
+        field="speaker_name",
+        yours=f"speaker “{data.get('speaker_name') or ''}”",
+    )
+    if refused:
+        return refused
+    speaker = claim.speaker
     messages.success(
         request, f"Speaker confirmed: {speaker}." if speaker else "Speaker removed from the claim."
     )
@@ -397,69 +504,80 @@ def claim_speaker(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def claim_kind(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
+def claim_kind(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "change_claim")
     form = KindForm(request.POST)
     if not form.is_valid():
         return _invalid(request, claim, kind_form=form)
-    new_kind = form.cleaned_data["kind"]
-    overlapping = (
-        claim.article.claims.filter(kind=new_kind, start__lt=claim.end, end__gt=claim.start)
-        .exclude(pk=claim.pk)
-        .exists()
+    refused = _attempt(
+        request,
+        claim,
+        lambda: review.change_kind(
+            claim,
+            by=request.user,
+            kind=form.cleaned_data["kind"],
+            version=form.cleaned_data["version"],
+        ),
+        form_name="kind_form",
+        form=form,
+        field="kind",
     )
-    if overlapping:
-        form.add_error("kind", "Another claim of that kind overlaps this one.")
-        return _answer(request, claim, status=400, kind_form=form)
-    claim.kind = new_kind
-    try:
-        claim.save_checked(form.cleaned_data["version"])
-    except StaleEdit as exc:
-        _stale(request, exc.current, "claim")
-        return _answer(request, claim, status=409)
+    if refused:
+        return refused
     messages.success(request, f"Kind changed to {claim.get_kind_display().lower()}.")
     return _answer(request, claim)
 
 
 @login_required
 @require_POST
-def claim_split(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
+def claim_split(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "change_claim")
     form = SplitForm(request.POST)
     if not form.is_valid():
         return _invalid(request, claim, split_form=form)
-    if form.cleaned_data["version"] != claim.version:
-        _stale(request, claim, "claim")
-        return _answer(request, claim, status=409)
     # `at` counts code points into the claim's text, the way the panel shows it
     at = form.cleaned_data["at"]
     if at >= claim.end - claim.start:
         form.add_error("at", f"Choose a point between 1 and {claim.end - claim.start - 1}.")
         return _answer(request, claim, status=400, split_form=form)
-    try:
-        first, undo = reshape.split(claim, claim.start + at)
-    except ValidationError as exc:
-        form.add_error("at", exc)
-        return _answer(request, claim, status=400, split_form=form)
+    done: list[tuple[Claim, dict[str, Any]]] = []
+    refused = _attempt(
+        request,
+        claim,
+        lambda: done.append(
+            reshape.split(
+                claim, by=request.user, at=claim.start + at, version=form.cleaned_data["version"]
+            )
+        ),
+        form_name="split_form",
+        form=form,
+        field="at",
+    )
+    if refused:
+        return refused
+    first, undo = done[0]
     return _after_reshape(request, first, undo, "Claim split in two.")
 
 
 @login_required
 @require_POST
-def claim_merge(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
+def claim_merge(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "change_claim")
     form = VersionedForm(request.POST)
     if not form.is_valid():
         messages.error(request, "The request was incomplete: reload the page and try again.")
         return _answer(request, claim, status=400)
-    if form.cleaned_data["version"] != claim.version:
-        _stale(request, claim, "claim")
-        return _answer(request, claim, status=409)
-    try:
-        merged, undo = reshape.merge(claim)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return _answer(request, claim, status=400)
+    done: list[tuple[Claim, dict[str, Any]]] = []
+    refused = _attempt(
+        request,
+        claim,
+        lambda: done.append(
+            reshape.merge(claim, by=request.user, version=form.cleaned_data["version"])
+        ),
+    )
+    if refused:
+        return refused
+    merged, undo = done[0]
     return _after_reshape(request, merged, undo, f"Merged: “{merged}”.")
 
 
@@ -467,7 +585,10 @@ UNDO_KEY = "last_reshape"
 
 
 def _after_reshape(
-    request: HttpRequest, claim: Claim, undo: dict[str, Any] | None, message: str
+    request: AuthenticatedHttpRequest,
+    claim: Claim,
+    undo: dict[str, Any] | None,
+    message: str,
 ) -> HttpResponse:
     """Splits, merges and new claims change the article's highlights and list: on the
     workbench htmx gets them in place (the reader keeps their place in the text); elsewhere,
@@ -475,7 +596,7 @@ def _after_reshape(
     if undo is not None:
         request.session[UNDO_KEY] = undo
     messages.success(request, message, extra_tags="undo" if undo is not None else "")
-    if request.htmx and request.POST.get("workbench") == "1":
+    if request.htmx and _page_of(request) == WORKBENCH:
         context = _workbench_context(claim.article, claim)
         context.update(_panel_context(request, context["selected"]), oob=True)
         response = render(request, "quotes/article.html#reshape-update", context)
@@ -494,14 +615,14 @@ def _after_reshape(
 
 @login_required
 @require_POST
-def reshape_undo(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
+def reshape_undo(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    article = _get_article_for_user(request, pk, "change_claim")
     undo = request.session.get(UNDO_KEY)
     if not undo or undo.get("article") != article.pk:
         messages.error(request, "There is nothing to undo in this article.")
         return _after_reshape_refused(request, article)
     try:
-        restored = reshape.undo(undo)
+        restored = reshape.undo(undo, by=request.user)
     except reshape.UndoRefused as exc:
         messages.error(request, str(exc))
         return _after_reshape_refused(request, article)
@@ -513,7 +634,7 @@ def reshape_undo(request: HttpRequest, pk: int) -> HttpResponse:
     return _after_reshape(request, target, None, f"Undone: the {undo['what']}.")
 
 
-def _after_reshape_refused(request: HttpRequest, article: Article) -> HttpResponse:
+def _after_reshape_refused(request: AuthenticatedHttpRequest, article: Article) -> HttpResponse:
     if request.htmx:
         return render(request, "quotes/_messages.html", status=409)
     return redirect(article)
@@ -521,98 +642,149 @@ def _after_reshape_refused(request: HttpRequest, article: Article) -> HttpRespon
 
 @login_required
 @require_POST
-def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
-    article = get_object_or_404(Article, pk=pk)
+def claim_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    article = _get_article_for_user(request, pk, "add_claim")
     form = CreateClaimForm(request.POST)
+    status = 400
     if form.is_valid():
+        data = form.cleaned_data
         try:
             claim, undo = reshape.create(
                 article,
-                form.cleaned_data["start"],
-                form.cleaned_data["end"],
-                form.cleaned_data["kind"],
+                by=request.user,
+                start=data["start"],
+                end=data["end"],
+                kind=data["kind"],
+                version=data["version"],
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except StaleEdit as exc:
+            status = 409
+            _stale(
+                request,
+                exc.current,
+                "article's claims",
+                f"a new claim at characters {data['start']}–{data['end']}",
+            )
+        except ReviewError as exc:
+            form.add_error(None, str(exc))
         else:
             return _after_reshape(request, claim, undo, f"New claim: “{claim}”.")
-    for error in form.errors.get("__all__", []) + [
-        f"{form.fields[name].label or name.capitalize()}: {' '.join(errs)}"
+    for error in [str(e) for e in form.non_field_errors()] + [
+        f"{form.fields[name].label or name.capitalize()}: {' '.join(str(e) for e in errs)}"
         for name, errs in form.errors.items()
         if name != "__all__"
     ]:
         messages.error(request, error)
     if request.htmx:
-        return render(request, "quotes/_messages.html", status=400)
-    return _article_page(request, article, None, status=400, create_form=form)
+        return render(request, "quotes/_messages.html", status=status)
+    return _article_page(request, article, None, status=status, create_form=form)
 
 
 @login_required
 @require_POST
-def claim_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
+def claim_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "add_evidence")
     form = EvidenceForm(request.POST)
     if not form.is_valid():
-        return _answer(request, claim, status=400, evidence_form=form)
-    with transaction.atomic():
-        evidence = form.save(claim, request.user)
-    messages.success(request, f"Source attached ({evidence.get_stance_display().lower()}).")
+        return _invalid(request, claim, evidence_form=form)
+    data = form.cleaned_data
+    refused = _attempt(
+        request,
+        claim,
+        lambda: review.attach_evidence(
+            claim,
+            by=request.user,
+            version=data["version"],
+            stance=data["stance"],
+            url=data["url"],
+            title=data["title"],
+            publisher=data["publisher"],
+            published=data["published"],
+            excerpt=data["excerpt"],
+            note=data["note"],
+        ),
+        form_name="evidence_form",
+        form=form,
+        yours=f"source {data['url']}",
+    )
+    if refused:
+        return refused
+    stance = Evidence.Stance(data["stance"]).label.lower()
+    messages.success(request, f"Source attached ({stance}).")
     return _answer(request, claim)
 
 
 @login_required
 @require_POST
-def claim_verdict(request: HttpRequest, pk: int) -> HttpResponse:
-    claim = _claim(pk)
+def claim_evidence_detach(
+    request: AuthenticatedHttpRequest, pk: int, evidence_pk: int
+) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "delete_evidence")
+    evidence = get_object_or_404(
+        Evidence.objects.select_related("source"), pk=evidence_pk, claim=claim
+    )
+    form = VersionedForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "The request was incomplete: reload the page and try again.")
+        return _answer(request, claim, status=400)
+    refused = _attempt(
+        request,
+        claim,
+        lambda: review.detach_evidence(
+            evidence, by=request.user, version=form.cleaned_data["version"]
+        ),
+    )
+    if refused:
+        return refused
+    messages.success(request, f"Source detached: {evidence.source}.")
+    return _answer(request, claim)
+
+
+@login_required
+@require_POST
+def claim_verdict(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "change_verdict")
+    if getattr(claim, "verdict", None) is None:
+        _require(request, "add_verdict")
     form = VerdictForm(request.POST)
     if not form.is_valid():
         return _invalid(request, claim, verdict_form=form)
     data = form.cleaned_data
-    verdict = getattr(claim, "verdict", None)
-    current_version = verdict.version if verdict else 0
-    yours = f"{data['rating']}, “{data['rationale']}”"
-    if data["version"] != current_version:
-        _stale(request, verdict or claim, "verdict" if verdict else "claim", yours)
-        return _answer(request, claim, status=409)
-    if verdict is not None and verdict.is_published:
-        form.add_error(
-            None, "This verdict is published: an editor must unpublish it before it can change."
-        )
-        return _answer(request, claim, status=400, verdict_form=form)
-    try:
-        with transaction.atomic():
-            if verdict is None:
-                Verdict.objects.create(
-                    claim=claim,
-                    rating=data["rating"],
-                    rationale=data["rationale"],
-                    status=data["status"],
-                    reviewer=request.user,
-                )
-            else:
-                verdict.rating = data["rating"]
-                verdict.rationale = data["rationale"]
-                verdict.status = data["status"]
-                verdict.reviewer = verdict.reviewer or request.user
-                verdict.save_checked(data["version"])
-    except StaleEdit as exc:
-        _stale(request, exc.current, "verdict", yours)
-        return _answer(request, claim, status=409)
-    except IntegrityError:
-        # another reviewer created the claim's verdict between our read and our write
-        _stale(request, _claim(pk).verdict, "verdict", yours)
-        return _answer(request, claim, status=409)
-    status = "saved as a draft" if data["status"] == Verdict.Status.DRAFT else "sent for review"
-    messages.success(request, f"Verdict {status}.")
+    refused = _attempt(
+        request,
+        claim,
+        lambda: review.save_verdict(
+            claim,
+            by=request.user,
+            version=data["version"],
+            rating=data["rating"],
+            rationale=data["rationale"],
+            status=data["status"],
+        ),
+        form_name="verdict_form",
+        form=form,
+        what="verdict",
+        yours=f"{data['rating']}, “{data['rationale']}”",
+    )
+    if refused:
+        return refused
+    done = "saved as a draft" if data["status"] == Verdict.Status.DRAFT else "sent for review"
+    messages.success(request, f"Verdict {done}.")
     return _answer(request, claim)
+
+
+PUBLISH_DONE = {
+    "publish": "Verdict published: it is now on its public page and in exports.",
+    "unpublish": "Verdict unpublished: it is back in review; the reason is kept as a "
+    "correction note.",
+    "send_back": "Verdict sent back to the fact-checker as a draft.",
+}
 
 
 @login_required
 @require_POST
-def verdict_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    if not request.user.has_perm("quotes.publish_verdict"):
-        raise PermissionDenied("Only editors can publish verdicts.")
-    claim = _claim(pk)
+def verdict_publish(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    claim = _get_claim_for_user(request, pk, "publish_verdict")
     verdict = getattr(claim, "verdict", None)
     form = PublishForm(request.POST)
     if verdict is None or not form.is_valid():
@@ -620,40 +792,32 @@ def verdict_publish(request: HttpRequest, pk: int) -> HttpResponse:
             return _answer(request, claim, status=400, publish_form=form)
         messages.error(request, "There is no verdict to publish, or the request was incomplete.")
         return _answer(request, claim, status=400)
-    if form.cleaned_data["version"] != verdict.version:
-        _stale(request, verdict, "verdict")
-        return _answer(request, claim, status=409)
-    action = form.cleaned_data["action"]
-    if action == "publish" and not verdict.is_published:
-        verdict.publish(by=request.user)
-        messages.success(
-            request,
-            f"Verdict published ({verdict.rating}): it is now on its public page and in exports.",
-        )
-    elif action == "unpublish" and verdict.is_published:
-        verdict.unpublish(by=request.user)
-        messages.success(request, "Verdict unpublished: it is back in review.")
-    elif action == "send_back" and verdict.status == Verdict.Status.IN_REVIEW:
-        verdict.status = Verdict.Status.DRAFT
-        verdict.review_note = form.cleaned_data["note"].strip()
-        verdict._change_reason = "Sent back to the fact-checker"  # type: ignore[attr-defined]
-        try:
-            verdict.save_checked(form.cleaned_data["version"])
-        except StaleEdit as exc:
-            _stale(request, exc.current, "verdict")
-            return _answer(request, claim, status=409)
-        messages.success(request, "Verdict sent back to the fact-checker as a draft.")
-    else:
-        messages.error(
-            request, f"A verdict that is {verdict.get_status_display().lower()} cannot be {action}."
-        )
-        return _answer(request, claim, status=400)
+    action, version, note = (form.cleaned_data[k] for k in ("action", "version", "note"))
+    transitions: dict[str, Callable[[], Verdict]] = {
+        "publish": lambda: review.publish_verdict(verdict, by=request.user, version=version),
+        "unpublish": lambda: review.unpublish_verdict(
+            verdict, by=request.user, reason=note, version=version
+        ),
+        "send_back": lambda: review.send_back_verdict(
+            verdict, by=request.user, note=note, version=version
+        ),
+    }
+    refused = _attempt(
+        request, claim, transitions[action], what="verdict", yours=f"“{note}”" if note else ""
+    )
+    if refused:
+        return refused
+    done = PUBLISH_DONE[action]
+    if action == "publish":
+        done = f"Verdict published ({verdict.rating}): it is now on its public page and in exports."
+    messages.success(request, done)
     return _answer(request, claim)
 
 
 @login_required
 @require_GET
-def claim_list(request: HttpRequest) -> HttpResponse:
+def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require(request, "view_claim")
     claims = Claim.objects.order_by(*CLAIM_LIST_ORDER)
     filterset = ClaimFilter(request.GET or None, queryset=claims, request=request)
     status = 200
@@ -690,7 +854,8 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def speaker_list(request: HttpRequest) -> HttpResponse:
+def speaker_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    _require(request, "view_speaker")
     # A to Z walks the unique index on normalized_name and counts claims for the page's
     # rows only, so the list costs the same at any size; "most claims" has to count them all.
     by_claims = request.GET.get("sort") == "claims"
@@ -722,8 +887,8 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    speaker = get_object_or_404(Speaker, pk=pk)
+def speaker_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    speaker = _get_speaker_for_user(request, pk)
     record = (
         Rating.objects.filter(verdicts__claim__speaker=speaker)
         .annotate(n=Count("verdicts"))
@@ -745,8 +910,9 @@ def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def speaker_search(request: HttpRequest) -> JsonResponse:
+def speaker_search(request: AuthenticatedHttpRequest) -> JsonResponse:
     """Autocomplete: speakers whose name or alias contains the typed text."""
+    _require(request, "view_speaker")
     key = normalize_name(request.GET.get("q", ""))[:100]
     if len(key) < 2:
         return JsonResponse({"results": []})
@@ -767,9 +933,10 @@ def speaker_search(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def ratings_css(request: HttpRequest) -> HttpResponse:
+def ratings_css(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Each rating's colour as a CSS variable: editors set colours in the admin, and the
     CSP allows no inline styles, so the workbench loads them as a stylesheet."""
+    _require(request, "view_rating")
     rules = [
         f".rating-{slug} {{ --verdict: {colour}; }}"
         for slug, colour in Rating.objects.values_list("slug", "colour")

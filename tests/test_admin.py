@@ -76,16 +76,16 @@ def test_editor_publishes_through_the_action_and_history_records_it(
 
 
 def test_editor_publishes_with_the_change_form_button(editor_client: Client) -> None:
-    verdict = VerdictFactory()
+    verdict = VerdictFactory(status=Verdict.Status.IN_REVIEW)
     url = reverse("admin:quotes_verdict_change", args=[verdict.pk])
     assert b'name="_publish"' in editor_client.get(url).content
     response = editor_client.post(
         url,
         {
-            "claim": verdict.claim_id,
+            "expected_version": verdict.version,
             "rating": verdict.rating_id,
             "rationale": verdict.rationale,
-            "status": "draft",
+            "status": "review",
             "_publish": "1",
         },
         follow=True,
@@ -95,14 +95,19 @@ def test_editor_publishes_with_the_change_form_button(editor_client: Client) -> 
     assert verdict.status == Verdict.Status.PUBLISHED
 
 
-def test_editor_unpublishes(editor_client: Client) -> None:
+def test_editor_unpublishes_with_a_reason(editor_client: Client) -> None:
     verdict = VerdictFactory(published=True)
-    editor_client.post(
-        changelist("verdict"),
-        {"action": "unpublish_verdicts", "_selected_action": [verdict.pk]},
-    )
+    url = reverse("admin:quotes_verdict_change", args=[verdict.pk])
+    data = {"expected_version": verdict.version, "_unpublish": "1"}
+    response = editor_client.post(url, data, follow=True)
+    assert b"Say why the verdict is unpublished" in response.content
+    verdict.refresh_from_db()
+    assert verdict.is_published
+    response = editor_client.post(url, {**data, "reason": "Wrong year."}, follow=True)
+    assert b"The verdict was unpublished" in response.content
     verdict.refresh_from_db()
     assert verdict.status == Verdict.Status.IN_REVIEW
+    assert verdict.correction_note == "Wrong year."
 
 
 def test_merge_speakers_action_asks_then_merges(editor_client: Client) -> None:

@@ -68,8 +68,7 @@ def test_export_all_then_import_all_round_trips(tmp_path: Path) -> None:
     claim = ClaimFactory()
     claim.speaker.aliases.create(alias="The Speaker")
     EvidenceFactory(claim=claim)
-    verdict = VerdictFactory(claim=claim)
-    verdict._history_user = boss
+    verdict = VerdictFactory(claim=claim, status=Verdict.Status.IN_REVIEW)
     verdict.publish(by=boss)
     before = snapshot()
     backup = tmp_path / "backup.json"

@@ -309,8 +309,9 @@ WORKBENCH_TARGETS = [
         "checker",
         claim_world,
         lambda w: reverse("quotes:article_claim_create", args=[w["article"].pk]),
-        lambda w: {"start": SECOND[0], "end": SECOND[1], "kind": "statement"},
+        lambda w: {"version": 1, "start": SECOND[0], "end": SECOND[1], "kind": "statement"},
         (
+            Field("version", "int", required=True, forged=("0", "1.5")),
             Field("start", "int", required=True, forged=("80", str(SECOND[1]))),
             Field("end", "int", required=True, forged=("10000", "0", str(SECOND[0]))),
             Field("kind", "choice", required=True, forged=("opinion", "QUOTE")),
@@ -376,8 +377,9 @@ WORKBENCH_TARGETS = [
         "checker",
         claim_world,
         claim_url("claim_evidence"),
-        lambda w: {"url": "https://example.org/r", "stance": "disputes"},
+        lambda w: {"version": 1, "url": "https://example.org/r", "stance": "disputes"},
         (
+            Field("version", "int", required=True, forged=("2", "x")),
             Field("url", "url", required=True),
             Field("stance", "choice", required=True, forged=("agrees", "lies")),
             Field("title", TEXT, max_length=500),
@@ -438,18 +440,16 @@ ADMIN_TARGETS = [
         admin=True,
     ),
     Target(
+        # an article's details are an editor's; its claims are listed, not edited, here
         "admin_article_change",
-        "checker",
+        "editor",
         article_change_world,
         admin_change("article", "article"),
         as_shown,
         (
             Field("title", TEXT, required=True, max_length=300),
             Field("url", "url"),
-            Field("claims-0-kind", "choice", required=True, forged=("opinion",)),
-            Field("claims-0-speaker", "fk"),
-            # the id of another article's claim: the inline edits this article's only
-            Field("claims-0-id", "fk", required=True, forged=("<other>",), droppable=True),
+            Field("expected_version", "int", required=True, forged=("0", "x")),
         ),
         admin=True,
     ),
@@ -804,6 +804,8 @@ def test_unknown_ids_in_every_url_are_404(editor_client: Client, pk: int) -> Non
         kwargs: dict[str, Any] = {"pk": pk}
         if "fmt" in pattern.pattern.converters:
             kwargs["fmt"] = "csv"
+        if "evidence_pk" in pattern.pattern.converters:
+            kwargs["evidence_pk"] = pk
         url = reverse(name, kwargs=kwargs)
         for method in ("get", "post"):
             response = getattr(editor_client, method)(url, {"version": 1, "action": "publish"})
@@ -1103,14 +1105,23 @@ def test_a_fact_checker_cannot_change_a_published_verdict_through_the_claim_admi
     assert verdict.status == Verdict.Status.PUBLISHED
 
 
-def test_an_editor_still_edits_a_published_verdict_in_the_admin(editor_client: Client) -> None:
+def test_an_editor_unpublishes_a_published_verdict_before_editing_it(
+    editor_client: Client,
+) -> None:
     verdict = VerdictFactory(published=True)
     url = reverse("admin:quotes_verdict_change", args=[verdict.pk])
     data = admin_form_data(editor_client, url)
     data["rationale"] = "Corrected by the editor."
+    post_form(editor_client, url, data)  # the published text is read-only, for everyone
+    verdict.refresh_from_db()
+    assert verdict.is_published and verdict.rationale != "Corrected by the editor."
+    response = post_form(editor_client, url, {**data, "_unpublish": "1", "reason": "Wrong year."})
+    assert response.status_code == 302
+    data = admin_form_data(editor_client, url)
+    data["rationale"] = "Corrected by the editor."
     assert post_form(editor_client, url, data).status_code == 302
     verdict.refresh_from_db()
-    assert verdict.rationale == "Corrected by the editor."
+    assert verdict.rationale == "Corrected by the editor." and verdict.status == "review"
 
 
 def test_a_fact_checker_still_edits_a_draft_in_the_admin(checker_client: Client) -> None:
@@ -1541,6 +1552,7 @@ def xss(clients: dict[str, Client]) -> dict[str, Any]:
             "excerpt": payload("excerpt") + " " + MD_LINK,
             "note": payload("note"),
             "stance": "disputes",
+            "version": version(),
         },
     )
     assert response.status_code == 302, error_text(response)

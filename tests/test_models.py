@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 
-from quotes.models import Claim, Speaker, SpeakerAlias, StaleEdit, Verdict
+from quotes.models import Claim, Speaker, SpeakerAlias, Verdict
 from tests.factories import (
     ArticleFactory,
     ClaimFactory,
@@ -41,13 +41,13 @@ def test_add_alias_refuses_a_name_of_another_speaker() -> None:
     assert list(ncri.aliases.values_list("alias", flat=True)) == ["NCRI"]
 
 
-def test_merge_moves_claims_and_keeps_names_as_aliases() -> None:
+def test_merge_moves_claims_and_keeps_names_as_aliases(editor) -> None:
     keep = SpeakerFactory(name="Mohammad Bagher Ghalibaf")
     dup = SpeakerFactory(name="Ghalibaf")
     dup.aliases.create(alias="Speaker Ghalibaf")
     claim = ClaimFactory(speaker=dup)
 
-    moved = keep.merge([keep, dup])
+    moved = keep.merge([keep, dup], by=editor)
 
     assert moved == 1
     claim.refresh_from_db()
@@ -96,16 +96,15 @@ def test_source_urls_must_be_http(db: None) -> None:
 
 
 def test_fact_checker_cannot_publish_a_verdict(fact_checker) -> None:
-    verdict = VerdictFactory()
-    with pytest.raises(PermissionError):
+    verdict = VerdictFactory(status=Verdict.Status.IN_REVIEW)
+    with pytest.raises(PermissionDenied):
         verdict.publish(by=fact_checker)
     verdict.refresh_from_db()
-    assert verdict.status == Verdict.Status.DRAFT
+    assert verdict.status == Verdict.Status.IN_REVIEW
 
 
 def test_editor_publishes_and_history_records_who(editor) -> None:
-    verdict = VerdictFactory()
-    verdict._history_user = editor
+    verdict = VerdictFactory(status=Verdict.Status.IN_REVIEW)
     verdict.publish(by=editor)
     verdict.refresh_from_db()
     assert verdict.status == Verdict.Status.PUBLISHED
@@ -117,29 +116,14 @@ def test_editor_publishes_and_history_records_who(editor) -> None:
     assert verdict.history.count() == 2
 
 
-def test_unpublish_sends_back_to_review(editor) -> None:
+def test_unpublish_sends_back_to_review_keeping_the_reason(editor) -> None:
     verdict = VerdictFactory(published=True)
-    verdict.unpublish(by=editor)
+    verdict.unpublish(by=editor, reason="The figure was for 2022, not 2023.")
     verdict.refresh_from_db()
     assert verdict.status == Verdict.Status.IN_REVIEW
     assert verdict.published_at is None
-
-
-def test_save_checked_refuses_a_stale_version() -> None:
-    verdict = VerdictFactory()
-    first = Verdict.objects.get(pk=verdict.pk)
-    second = Verdict.objects.get(pk=verdict.pk)
-
-    first.rationale = "First reviewer's reasoning."
-    first.save_checked(expected_version=1)
-    second.rationale = "Second reviewer's reasoning."
-    with pytest.raises(StaleEdit) as stale:
-        second.save_checked(expected_version=1)
-
-    assert stale.value.current.rationale == "First reviewer's reasoning."
-    verdict.refresh_from_db()
-    assert verdict.rationale == "First reviewer's reasoning."
-    assert verdict.version == 2
+    assert verdict.correction_note == "The figure was for 2022, not 2023."
+    assert verdict.history.first().history_change_reason.startswith("Unpublished: The figure")
 
 
 def test_deleting_a_source_with_evidence_is_refused() -> None:

@@ -239,7 +239,7 @@ def test_unpublished_verdicts_have_no_public_page(
 def test_an_unpublished_verdict_loses_its_page(
     client: Client, report: Report, editor: User
 ) -> None:
-    report.verdict.unpublish(by=editor)
+    report.verdict.unpublish(by=editor, reason="The figure was wrong.")
 
     response = client.get(reverse("reports:verdict", args=[report.verdict.pk]))
 

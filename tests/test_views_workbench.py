@@ -28,7 +28,20 @@ from tests.workbench import counts
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+# htmx names the element it swaps (the panel) and the page it is on
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "claim-panel"}
+
+
+def from_workbench(claim: Claim) -> dict[str, str]:
+    """The headers of a request made on the claim's workbench: htmx's current URL, and the
+    Referer a plain form post carries."""
+    url = f"http://testserver{claim.article.get_absolute_url()}?claim={claim.pk}"
+    return {"HTTP_HX_CURRENT_URL": url, "HTTP_REFERER": url}
+
+
+def from_claim_page(claim: Claim) -> dict[str, str]:
+    url = f"http://testserver{claim.get_absolute_url()}"
+    return {"HTTP_HX_CURRENT_URL": url, "HTTP_REFERER": url}
 
 
 def soup(response: object) -> BeautifulSoup:
@@ -111,12 +124,14 @@ def test_a_claim_in_the_url_opens_its_panel(checker_client: Client) -> None:
 def test_the_panel_comes_alone_for_htmx(checker_client: Client) -> None:
     claim = ClaimFactory()
     response = checker_client.get(
-        reverse("quotes:claim", args=[claim.pk]), {"workbench": "1"}, **HTMX
+        reverse("quotes:claim", args=[claim.pk]), **HTMX, **from_workbench(claim)
     )
     page = response.content.decode()
     assert response.status_code == 200
     assert page.lstrip().startswith('<section class="claim-panel"')
-    assert 'name="workbench"' in page and "<html" not in page
+    assert "<html" not in page
+    # on the workbench the panel links to the claim page, on other pages to the workbench
+    assert f'href="{claim.get_absolute_url()}"' in page
 
 
 def test_unknown_articles_and_claims_are_404(checker_client: Client) -> None:
@@ -135,8 +150,9 @@ def test_confirm_the_proposed_speaker_in_place(
     claim = seed_article.claims.filter(kind="quote").select_related("speaker").first()
     response = checker_client.post(
         reverse("quotes:claim_speaker", args=[claim.pk]),
-        {"version": claim.version, "speaker_name": claim.speaker.name, "workbench": "1"},
+        {"version": claim.version, "speaker_name": claim.speaker.name},
         **HTMX,
+        **from_workbench(claim),
     )
     assert response.status_code == 200
     html = soup(response)
@@ -156,7 +172,8 @@ def test_a_plain_post_from_the_workbench_returns_to_it(
     claim = seed_article.claims.filter(kind="quote").select_related("speaker").first()
     response = checker_client.post(
         reverse("quotes:claim_speaker", args=[claim.pk]),
-        {"version": 1, "speaker_name": claim.speaker.name, "workbench": "1"},
+        {"version": 1, "speaker_name": claim.speaker.name},
+        **from_workbench(claim),
     )
     assert response.status_code == 302
     assert (
@@ -167,6 +184,7 @@ def test_a_plain_post_from_the_workbench_returns_to_it(
     response = checker_client.post(
         reverse("quotes:claim_speaker", args=[claim.pk]),
         {"version": 2, "speaker_name": claim.speaker.name},
+        **from_claim_page(claim),
     )
     assert response["Location"] == claim.get_absolute_url()
 
@@ -297,8 +315,9 @@ def test_change_kind(checker_client: Client) -> None:
     claim = ClaimFactory(kind="statement")
     response = checker_client.post(
         reverse("quotes:claim_kind", args=[claim.pk]),
-        {"version": 1, "kind": "quote", "workbench": "1"},
+        {"version": 1, "kind": "quote"},
         **HTMX,
+        **from_workbench(claim),
     )
     assert response.status_code == 200
     # the highlight in the text changes with it
@@ -409,7 +428,7 @@ def test_create_claim_from_a_selection_with_emoji_and_accents(checker_client: Cl
     end = body.index(" today")
     response = checker_client.post(
         reverse("quotes:article_claim_create", args=[article.pk]),
-        {"start": start, "end": end, "kind": "statement"},
+        {"version": 1, "start": start, "end": end, "kind": "statement"},
     )
     assert response.status_code == 302
     assert article.claims.get().exact == "Zoë disagreed strongly 👍🏽"
@@ -421,7 +440,7 @@ def test_create_claim_trims_white_space_and_answers_htmx_with_a_redirect(
     article = ArticleFactory(body="One.  Two three.  Four.")
     response = checker_client.post(
         reverse("quotes:article_claim_create", args=[article.pk]),
-        {"start": 4, "end": 18, "kind": "quote"},
+        {"version": 1, "start": 4, "end": 18, "kind": "quote"},
         **HTMX,
     )
     assert response.status_code == 204
@@ -446,11 +465,11 @@ def test_bad_selections_change_nothing(checker_client: Client, data: dict[str, o
     article = ArticleFactory(body="A b c d e f g h i j k l m n o p.")
     before = counts()
     url = reverse("quotes:article_claim_create", args=[article.pk])
-    response = checker_client.post(url, data)
+    response = checker_client.post(url, {"version": 1, **data})
     assert response.status_code == 400
     assert soup(response).select(".messages li.error")
     assert counts() == before
-    response = checker_client.post(url, data, **HTMX)
+    response = checker_client.post(url, {"version": 1, **data}, **HTMX)
     assert response.status_code == 400
     assert soup(response).select("li.error") and "<html" not in response.content.decode()
     assert counts() == before
@@ -460,7 +479,7 @@ def test_overlapping_claim_of_the_same_kind_is_refused(checker_client: Client) -
     claim = ClaimFactory()
     response = checker_client.post(
         reverse("quotes:article_claim_create", args=[claim.article_id]),
-        {"start": 1, "end": 10, "kind": claim.kind},
+        {"version": 1, "start": 1, "end": 10, "kind": claim.kind},
     )
     assert response.status_code == 400
     assert "overlaps" in response.content.decode()
@@ -474,6 +493,7 @@ def test_attach_a_disputing_source(checker_client: Client) -> None:
     claim = ClaimFactory()
     url = reverse("quotes:claim_evidence", args=[claim.pk])
     data = {
+        "version": 1,
         "url": "https://stats.example.org/cpi",
         "title": "CPI <b>2024</b>",
         "publisher": "Stats Office",
@@ -490,7 +510,7 @@ def test_attach_a_disputing_source(checker_client: Client) -> None:
     page = checker_client.get(claim.get_absolute_url()).content.decode()
     assert "CPI &lt;b&gt;2024&lt;/b&gt;" in page
     # the same source again reuses its row
-    assert checker_client.post(url, {**data, "stance": "context"}).status_code == 302
+    assert checker_client.post(url, {**data, "version": 2, "stance": "context"}).status_code == 302
     assert claim.evidence.count() == 2 and claim.evidence.values("source").distinct().count() == 1
 
 
@@ -509,7 +529,7 @@ def test_bad_sources_are_refused_next_to_the_field(
     checker_client: Client, change: dict[str, str], field: str
 ) -> None:
     claim = ClaimFactory()
-    data = {"url": "https://example.org/r", "stance": "disputes", **change}
+    data = {"version": 1, "url": "https://example.org/r", "stance": "disputes", **change}
     before = counts()
     response = checker_client.post(reverse("quotes:claim_evidence", args=[claim.pk]), data, **HTMX)
     assert response.status_code == 400
@@ -561,11 +581,12 @@ def test_a_published_verdict_cannot_be_edited_until_unpublished(
     assert verdict.is_published and verdict.rating.slug == "mostly-false"
     response = editor_client.post(
         reverse("quotes:claim_publish", args=[verdict.claim_id]),
-        {"action": "unpublish", "version": verdict.version},
+        {"action": "unpublish", "version": verdict.version, "note": "The rating was too mild."},
     )
     assert response.status_code == 302
     verdict.refresh_from_db()
     assert verdict.status == "review"
+    assert verdict.correction_note == "The rating was too mild."
     response = checker_client.post(url, {**data, "version": verdict.version, "status": "review"})
     assert response.status_code == 302
     verdict.refresh_from_db()
@@ -582,7 +603,7 @@ def test_editor_sends_a_verdict_back_to_the_fact_checker(editor_client: Client) 
     verdict.refresh_from_db()
     assert verdict.status == "draft" and verdict.version == 2
     assert verdict.review_note == "Cite the 2023 figures."
-    assert verdict.history.first().history_change_reason == "Sent back to the fact-checker"
+    assert verdict.history.first().history_change_reason == "Sent back: Cite the 2023 figures."
 
 
 @pytest.mark.parametrize(
@@ -679,7 +700,8 @@ def test_a_plain_post_error_from_the_workbench_shows_it_again(checker_client: Cl
     claim = ClaimFactory()
     response = checker_client.post(
         reverse("quotes:claim_evidence", args=[claim.pk]),
-        {"url": "javascript:alert(1)", "stance": "disputes", "workbench": "1"},
+        {"version": 1, "url": "javascript:alert(1)", "stance": "disputes"},
+        **from_workbench(claim),
     )
     assert response.status_code == 400
     html = soup(response)
@@ -694,11 +716,12 @@ def test_publishing_on_the_claim_page_refreshes_its_history(editor_client: Clien
     verdict = VerdictFactory(status=Verdict.Status.IN_REVIEW)
     page = soup(editor_client.get(verdict.claim.get_absolute_url()))
     form = page.select_one(".editor-actions form")
-    assert form.find("input", attrs={"name": "claim_page"})
+    assert not form.find("input", attrs={"name": "claim_page"})  # htmx says where it is
     response = editor_client.post(
         reverse("quotes:claim_publish", args=[verdict.claim_id]),
-        {"action": "publish", "version": 1, "claim_page": "1"},
+        {"action": "publish", "version": 1},
         **HTMX,
+        **from_claim_page(verdict.claim),
     )
     assert response.status_code == 200
     html = soup(response)

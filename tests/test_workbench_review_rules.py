@@ -22,7 +22,12 @@ from tests.workbench import counts
 
 pytestmark = pytest.mark.django_db
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+# htmx names the element it swaps (the panel) and the page it is on
+HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "claim-panel"}
+
+
+def on_workbench(article: Article) -> dict[str, str]:
+    return {"HTTP_HX_CURRENT_URL": f"http://testserver{article.get_absolute_url()}"}
 
 
 def soup(response: object) -> BeautifulSoup:
@@ -41,7 +46,8 @@ def merge(client: Client, claim: Claim) -> object:
 
 
 def panel(client: Client, claim: Claim) -> BeautifulSoup:
-    return soup(client.get(reverse("quotes:claim", args=[claim.pk]), {"workbench": "1"}, **HTMX))
+    url = reverse("quotes:claim", args=[claim.pk])
+    return soup(client.get(url, **HTMX, **on_workbench(claim.article)))
 
 
 # -- merges a reviewer would make, and the ones refused with a reason --------------------
@@ -142,12 +148,13 @@ def test_the_next_claim_with_a_verdict_is_not_merged(checker_client: Client) -> 
 
 
 def workbench_post(client: Client, name: str, pk: int, data: dict[str, object]) -> object:
-    return client.post(reverse(f"quotes:{name}", args=[pk]), {**data, "workbench": "1"}, **HTMX)
+    article = Claim.objects.get(pk=pk).article
+    return client.post(reverse(f"quotes:{name}", args=[pk]), data, **HTMX, **on_workbench(article))
 
 
 def undo(client: Client, article: Article) -> object:
     return client.post(
-        reverse("quotes:reshape_undo", args=[article.pk]), {"workbench": "1"}, **HTMX
+        reverse("quotes:reshape_undo", args=[article.pk]), **HTMX, **on_workbench(article)
     )
 
 
@@ -206,8 +213,9 @@ def test_a_created_claim_is_undone(checker_client: Client) -> None:
     article = ArticleFactory(body="Prices fell. Wages rose.")
     response = checker_client.post(
         reverse("quotes:article_claim_create", args=[article.pk]),
-        {"start": 0, "end": 12, "kind": "statement", "workbench": "1"},
+        {"version": 1, "start": 0, "end": 12, "kind": "statement"},
         **HTMX,
+        **on_workbench(article),
     )
     assert response.status_code == 200
     assert "form" in str(soup(response).select_one(".messages li.success"))

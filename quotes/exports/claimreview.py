@@ -30,7 +30,7 @@ class RatingScale:
 
     @classmethod
     def load(cls) -> RatingScale:
-        values = list(Rating.objects.filter(value__isnull=False).values_list("value", flat=True))
+        values = [v for v in Rating.objects.values_list("value", flat=True) if v is not None]
         if not values:
             return cls(None, None)
         return cls(max(values), min(values))

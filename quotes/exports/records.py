@@ -171,7 +171,7 @@ def _records(batch: list[Claim], with_history: bool) -> Iterator[ClaimRecord]:
     if with_history:
         ids = [v.pk for v in verdicts.values() if v is not None]
         rows = (
-            Verdict.history.filter(id__in=ids, status=Verdict.Status.PUBLISHED)  # type: ignore[attr-defined]
+            Verdict.history.filter(id__in=ids, status=Verdict.Status.PUBLISHED)
             .select_related("rating", "history_user")
             .order_by("history_date", "history_id")
         )

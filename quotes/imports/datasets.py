@@ -29,9 +29,11 @@ def imported_ids(dataset: str, ids: Iterable[str]) -> set[str]:
     found: set[str] = set()
     for start in range(0, len(wanted), BATCH):
         found.update(
-            Article.objects.filter(
+            key
+            for key in Article.objects.filter(
                 dataset=dataset, external_id__in=wanted[start : start + BATCH]
             ).values_list("external_id", flat=True)
+            if key is not None
         )
     return found
 

@@ -109,7 +109,7 @@
     url.hash = "";
     window.history.replaceState(null, "", url);
     if (window.htmx) {
-      window.htmx.ajax("GET", link.dataset.panel + "?workbench=1", { target: "#panel-content", swap: "innerHTML" });
+      window.htmx.ajax("GET", link.dataset.panel, { target: "#panel-content", swap: "innerHTML" });
     } else {
       window.location = link.href;
     }
