@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 LIAR = ROOT.parent / "shared" / "data" / "liar" / "liar_all.tsv"
@@ -165,47 +166,50 @@ def worker(size: int, repeat: int) -> dict[str, dict[str, float]]:
 
 
 def run_worker(db: str, size: int, repeat: int) -> dict[str, dict[str, float]]:
+    extra = {"SECURE_SSL_REDIRECT": "false", "ALLOWED_HOSTS": "testserver"}
+    args = [__file__, "--worker", str(size), "--repeat", str(repeat)]
+    return in_throwaway_database(db, args, extra, f"{db} at {size}")  # type: ignore[no-any-return]
+
+
+def in_throwaway_database(
+    db: str, args: list[str], extra: dict[str, str], what: str, name: str = PG_BENCH_DB
+) -> Any:
+    """Run `python args...` on a new database (sqlite or postgres) and give back the JSON it
+    prints last; the database goes afterwards, whatever happened."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "factcheck.settings",
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only",
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "testserver",
+        **extra,
     }
     tmp = tempfile.mkdtemp()
     if db == "sqlite":
         env["DATABASE_URL"] = f"sqlite:///{tmp}/bench.sqlite3"
     else:
-        pg_admin("DROP DATABASE IF EXISTS {db}", "CREATE DATABASE {db}")
-        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + PG_BENCH_DB
+        pg_admin("DROP DATABASE IF EXISTS {db}", "CREATE DATABASE {db}", name=name)
+        env["DATABASE_URL"] = PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
     try:
         out = subprocess.run(
-            [sys.executable, __file__, "--worker", str(size), "--repeat", str(repeat)],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
+            [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, check=False
         )
     finally:
-        # the throwaway database goes, whatever happened
         shutil.rmtree(tmp, ignore_errors=True)
         if db != "sqlite":
-            pg_admin("DROP DATABASE IF EXISTS {db}")
+            pg_admin("DROP DATABASE IF EXISTS {db}", name=name)
     if out.returncode != 0:
-        raise SystemExit(f"{db} at {size} failed:\n{out.stderr[-3000:]}")
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+        raise SystemExit(f"{what} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def pg_admin(*statements: str) -> None:
+def pg_admin(*statements: str, name: str = PG_BENCH_DB) -> None:
     import psycopg
 
     with psycopg.connect(
         PG_ADMIN_URL.replace("postgres://", "postgresql://"), autocommit=True
     ) as conn:
         for statement in statements:
-            conn.execute(statement.format(db=PG_BENCH_DB))  # type: ignore[arg-type]
+            conn.execute(statement.format(db=name))  # type: ignore[arg-type]
 
 
 def main() -> None:

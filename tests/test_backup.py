@@ -263,7 +263,7 @@ def test_the_migration_repairs_history_that_points_at_deleted_rows(tmp_path: Pat
         cursor.execute("DELETE FROM quotes_rating WHERE id = %s", [old.pk])
     history.objects.filter(reviewer_id=writer.pk).update(reviewer_id=999_999)
 
-    migration = import_module("quotes.migrations.0009_history_without_dangling_references")
+    migration = import_module("quotes.migrations.0010_history_without_dangling_references")
     migration.repair(django_apps, None)
     call_command("export_all", str(tmp_path / "backup.json"))
 
