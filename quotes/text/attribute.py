@@ -107,6 +107,13 @@ _UNNAMED = re.compile(
     rf"[A-Z][\w’'\-.]*(?:\s+(?:of\s+)?[A-Z][\w’'\-.]*)*)?)",
 )
 _CHAIN_END = re.compile(r"[;!?\n“”\"]|\.(?=\s|$)|,\s+(?:who|which|adding|saying)\b")
+# A finite verb in the first words after a name makes them a clause ("the wall is designed
+# to …"); "a lawyer who has represented …" is still an appositive.
+_CLAUSE_NOT_ROLE = re.compile(
+    r"^(?:(?:the|a|an|this|that|it|they|we)\s+)?(?:[\w’'\-]+\s+)?"
+    r"(?:is|are|was|were|will|would|has|have|had|can|could|should|must|does|did)\b"
+)
+_RELATIVE_START = re.compile(r"(?:who|whose|which)\b")
 _POSSESSIVE_PRONOUNS = {"his": "he", "her": "she", "its": "it", "their": "they"}
 _STATEMENTS = frozenset("statement communiqué communique release letter readout".split())
 _SPOKES = frozenset("spokesman spokeswoman spokesperson".split())
@@ -393,6 +400,8 @@ class Attributor:
             text = f"({paren}), {text}" if appositive and len(text.split()) > 1 else f"({paren})"
         elif _EMPTY_DESCRIPTION.match(text):
             return
+        elif _CLAUSE_NOT_ROLE.search(text) and not _RELATIVE_START.match(text):
+            return  # ", the wall is designed to withstand floods": a clause, not who they are
         elif _PARTY_STATE.match(text):
             text = text.split(",")[0]  # "R-Ky., delivered a message": the label alone
         if not text or (end is None and len(window) >= 220):
