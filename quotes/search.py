@@ -2,7 +2,7 @@
 
 Both functions take and return querysets or lists of Claims so that views, filters
 and exports share one implementation. On PostgreSQL the queries are written to
-match the indexes and the stored vector of migrations 0003, 0005 and 0006 (see
+match the indexes and the stored vector of migrations 0003, 0005, 0006 and 0011 (see
 tests/test_search.py's EXPLAIN checks); on SQLite a plain case-insensitive match is good
 enough for a laptop.
 """
@@ -23,11 +23,16 @@ from django.contrib.postgres.search import (
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import Col, Expression
+from django.db.models.functions import Left
 
 from quotes.models import Claim, Speaker
 from quotes.text import normalize_name
 
 _WORD = re.compile(r"\w{4,}")
+# The prefix of a claim's text that the trigram index holds (migration 0011; the stored
+# tsvector holds the first 100,000 characters): an index row of the whole of a long
+# claim is over PostgreSQL's limit of 8,191 bytes.
+TRIGRAM_CHARS = 2000
 # A search term as web-search syntax reads it: a "phrase" (closed or not) or a run of
 # other characters, either with a leading minus.
 _TERM = re.compile(r'(-*)"([^"]*)"?|(-*)([^\s"]+)')
@@ -199,11 +204,17 @@ def similar_claims(claim: Claim, limit: int = 5) -> list[Claim]:
 
 
 def nearest_on_postgres(claim: Claim, limit: int) -> QuerySet[Claim, tuple[int, float]]:
-    """(pk, similarity) of the claims in other articles most like `claim`, via pg_trgm."""
+    """(pk, similarity) of the claims in other articles most like `claim`, via pg_trgm.
+
+    Compared on their first TRIGRAM_CHARS characters, the part the index holds.
+    """
+    head = claim.exact[:TRIGRAM_CHARS]
     return (
         Claim.objects.exclude(article_id=claim.article_id)
-        .filter(exact__trigram_similar=claim.exact)
-        .annotate(similarity=TrigramSimilarity("exact", claim.exact))
+        # the indexed expression itself, so that the GiST index answers `%`
+        .annotate(head=Left("exact", TRIGRAM_CHARS))
+        .filter(head__trigram_similar=head)
+        .annotate(similarity=TrigramSimilarity(Left("exact", TRIGRAM_CHARS), head))
         .order_by("-similarity", "pk")
         .values_list("pk", "similarity")[:limit]
     )
