@@ -35,6 +35,6 @@ BACKWARD = [
 
 
 class Migration(migrations.Migration):
-    dependencies = [("quotes", "0010_history_without_dangling_references")]
+    dependencies = [("quotes", "0011_review_integrity")]
 
     operations = [PostgresOnly(FORWARD, BACKWARD)]
