@@ -10,3 +10,4 @@ class QuotesConfig(AppConfig):
 
     def ready(self) -> None:
         from quotes import signals  # noqa: F401  (connects the receivers)
+        from quotes import checks  # noqa: F401 - registers the deploy checks
