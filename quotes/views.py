@@ -223,6 +223,7 @@ def _panel_context(request: HttpRequest, claim: Claim, **forms: Any) -> dict[str
         "claim": claim,
         "verdict": verdict,
         "evidence": list(claim.evidence.select_related("source")),
+        "external_reviews": list(claim.external_reviews.select_related("rating")),
         "speaker_form": forms.get("speaker_form")
         or SpeakerForm(
             initial={
@@ -724,8 +725,12 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def speaker_detail(request: HttpRequest, pk: int) -> HttpResponse:
     speaker = get_object_or_404(Speaker, pk=pk)
+    # Our published verdicts only: drafts are not findings yet, and other organisations'
+    # ratings (ExternalReview) are theirs, not ours to count.
     record = (
-        Rating.objects.filter(verdicts__claim__speaker=speaker)
+        Rating.objects.filter(
+            verdicts__claim__speaker=speaker, verdicts__status=Verdict.Status.PUBLISHED
+        )
         .annotate(n=Count("verdicts"))
         .order_by("order")
     )

@@ -49,6 +49,8 @@ def _speaker_markup(speaker: Speaker) -> dict[str, str]:
     markup = {"@type": kind, "name": speaker.name}
     if speaker.role and kind == "Person":
         markup["jobTitle"] = speaker.role
+    if speaker.url:
+        markup["sameAs"] = speaker.url
     return markup
 
 
