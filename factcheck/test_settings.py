@@ -1,6 +1,8 @@
 """Settings for the test suite: fast hashing, no HTTPS redirects."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # the tests never read the settings `make run` leaves in the clone (.make-run.env)
@@ -19,3 +21,6 @@ AXES_ENABLED = False
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
+
+# Background PDFs of the tests go to a scratch folder, not the project's var/.
+REPORTS_DIR = Path(tempfile.gettempdir()) / "factcheck-test-reports"

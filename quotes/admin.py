@@ -304,7 +304,7 @@ class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
             "Anchor",
             {"fields": ("position", "start", "end", "prefix", "suffix"), "classes": ("collapse",)},
         ),
-        ("Context", {"fields": ("context", "subjects", "created")}),
+        ("Context", {"fields": ("summary", "context", "subjects", "created")}),
     )
     inlines = [EvidenceInline, ExternalReviewInline, VerdictInline]
     list_per_page = 50

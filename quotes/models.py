@@ -28,6 +28,21 @@ TOO_LONG_A_NAME = "This name is too long once normalised: shorten it."
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f37.")
 
 
+# Google's ClaimReview guidance: claimReviewed should stay under about 75 characters.
+SUMMARY_LENGTH = 75
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.–—-") + "…"
+
+
 class StaleEdit(Exception):
     """Raised when a reviewer saves a form built from an older version of a record."""
 
@@ -248,6 +263,13 @@ class Claim(VersionedModel):
     context = models.CharField(
         max_length=300, blank=True, help_text="Where it was said (speech, interview, post...)."
     )
+    summary = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The claim in a few words, shown beside the exact words and sent as "
+        "ClaimReview's claimReviewed (keep it under about 75 characters). Empty: the exact "
+        "words, shortened at a word.",
+    )
     subjects = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
@@ -269,6 +291,11 @@ class Claim(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("quotes:claim", args=[self.pk])
+
+    @property
+    def short_summary(self) -> str:
+        """The reviewer's summary, else the exact words cut at a word near 75 characters."""
+        return self.summary.strip() or shorten(self.exact, SUMMARY_LENGTH)
 
     def clean(self) -> None:
         body = self.article.body if self.article_id else ""
