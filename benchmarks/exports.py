@@ -1,6 +1,8 @@
-"""Export cost: time and peak memory (RSS) of every format at 1k and 25k claims.
+"""Export cost: time and peak memory (RSS) of every format at 1k and 25k claims, and PDFs as
+the web serves them at 100, 1,000 and 2,000 claims (the limit; gunicorn times out at 30 s).
 
     .venv/bin/python benchmarks/exports.py [--sizes 1000,25000] [--body-kb 400]
+        [--pdf-sizes 100,1000,2000]
 
 Builds a throwaway SQLite database in /tmp with one article per size, each with a
 400 KB body and that many claims in it (the shape that cost gigabytes when every claim
@@ -10,6 +12,10 @@ each format exports each article in a fresh process, and the table shows its tim
 process's peak RSS after Django and the data set-up were loaded ("base") and at the
 end ("peak"), and the bytes written. Flat memory means "peak" is the same at 1k and 25k
 claims. PDF is refused past its limit (MAX_PDF_CLAIMS), before any claim is read.
+
+The PDF table is the web view's path: the seconds until the request answers (the file
+itself up to PDF_INLINE_LIMIT claims, else "being prepared") and until the background
+job's file is there.
 """
 
 from __future__ import annotations
@@ -123,7 +129,8 @@ def measure(fmt: str, article_id: int) -> None:
     base = high_water_kib()
     started = time.perf_counter()
     try:
-        written = sum(len(chunk) for chunk in exports.export_article(article, fmt).chunks)
+        export = exports.export_article(article, fmt, include_unchecked=True)
+        written = sum(len(chunk) for chunk in export.chunks)
     except exports.ExportTooLarge:
         written = -1
     elapsed = time.perf_counter() - started
@@ -131,25 +138,56 @@ def measure(fmt: str, article_id: int) -> None:
     print(f"{elapsed} {base} {peak} {written}")
 
 
+def measure_pdf(article_id: int) -> None:
+    """In a fresh process: the web view's PDF of one article (every claim): seconds until
+    the request answers, seconds until the file is there, pages, bytes."""
+    from quotes import exports
+    from quotes.exports import pdf
+    from quotes.models import Article
+
+    article = Article.objects.get(pk=article_id)
+    started = time.perf_counter()
+    try:
+        export = exports.export_article(article, "pdf", include_unchecked=True, background=True)
+        data = b"".join(export.chunks)
+        answered = done = time.perf_counter() - started
+    except exports.PdfPending as pending:
+        answered = time.perf_counter() - started
+        pdf._threads[pending.job.key].join()
+        done = time.perf_counter() - started
+        data = pending.job.path.read_bytes()
+    pages = data.count(b"/Type /Page") - data.count(b"/Type /Pages")
+    print(f"{answered} {done} {pages} {len(data)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,25000")
     parser.add_argument("--body-kb", type=int, default=400)
     parser.add_argument("--formats", default=",".join(FORMATS))
+    parser.add_argument("--pdf-sizes", default="100,1000,2000")
     parser.add_argument("--measure", nargs=3, metavar=("DB", "FORMAT", "ARTICLE"), help="internal")
+    parser.add_argument("--measure-pdf", nargs=2, metavar=("DB", "ARTICLE"), help="internal")
     args = parser.parse_args()
+    if args.measure_pdf:
+        db, article_id = args.measure_pdf
+        setup_django(db)
+        measure_pdf(int(article_id))
+        return
     if args.measure:
         db, fmt, article_id = args.measure
         setup_django(db)
         measure(fmt, int(article_id))
         return
 
-    sizes = [int(s) for s in args.sizes.split(",")]
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    pdf_sizes = [int(s) for s in args.pdf_sizes.split(",") if s]
     with tempfile.TemporaryDirectory(prefix="factcheck-bench-") as tmp:
         db = str(Path(tmp) / "bench.sqlite3")
+        os.environ["REPORTS_DIR"] = str(Path(tmp) / "reports")
         setup_django(db)
         started = time.perf_counter()
-        articles = build(sizes, args.body_kb)
+        articles = build(sorted(set(sizes + pdf_sizes)), args.body_kb)
         print(
             f"set-up: {len(sizes)} articles of {args.body_kb} KB with "
             f"{', '.join(f'{s:,}' for s in sizes)} claims in {time.perf_counter() - started:.1f} s"
@@ -169,8 +207,25 @@ def main() -> None:
                 result = "refused" if written < 0 else f"{written / 2**20:.1f}"
                 print(
                     f"{fmt:<12}{size:>8,}{elapsed:>10.2f}{base / 1024:>10.1f}"
-                    f"{peak / 1024:>10.1f}{result:>9}"
+                    f"{peak / 1024:>10.1f}{result:>9}",
+                    flush=True,
                 )
+        if pdf_sizes:
+            header = ("web PDF", "claims", "answer s", "file s", "pages", "MiB")
+            print("\n{:<12}{:>8}{:>10}{:>10}{:>8}{:>7}".format(*header), flush=True)
+        for size in pdf_sizes:
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure-pdf", db, str(articles[size])],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            ).stdout.split()
+            print(
+                f"{'pdf':<12}{size:>8,}{float(out[0]):>10.2f}{float(out[1]):>10.1f}"
+                f"{int(out[2]):>8,}{int(out[3]) / 2**20:>7.1f}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -198,6 +198,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # The fact-checking organisation named as author in ClaimReview exports.
 FACTCHECK_ORG_NAME = os.getenv("FACTCHECK_ORG_NAME", "Factcheck Workbench")
 FACTCHECK_ORG_URL = os.getenv("FACTCHECK_ORG_URL", "http://127.0.0.1:8000/")
+# Where PDFs too large to render within a request are written by the background job.
+REPORTS_DIR = Path(os.getenv("REPORTS_DIR", str(BASE_DIR / "var" / "reports")))
 # Absolute base for public permalinks in exports (no trailing slash).
 PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -1,6 +1,8 @@
 """Settings for the test suite: fast hashing, no HTTPS redirects."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 # the tests never read the settings `make run` leaves in the clone (.make-run.env)
@@ -22,8 +24,9 @@ STORAGES["staticfiles"] = {  # noqa: F405
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A file, not the shared in-memory database: the race tests run two connections at
     # once, and SQLite's shared cache refuses (SQLITE_LOCKED) where a file waits.
-    import tempfile
-
     DATABASES["default"]["TEST"] = {  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"factcheck-test-{os.getpid()}.sqlite3")
     }
+
+# Background PDFs of the tests go to a scratch folder, not the project's var/.
+REPORTS_DIR = Path(tempfile.gettempdir()) / "factcheck-test-reports"

@@ -23,6 +23,7 @@ from quotes.models import (
     Article,
     Claim,
     Evidence,
+    ExternalReview,
     Rating,
     ReviewError,
     Source,
@@ -337,6 +338,36 @@ class ClaimAdminForm(VersionedAdminForm):
         fields = ("kind", "speaker", "speaker_confirmed", "context", "subjects")
 
 
+class ExternalReviewInline(admin.StackedInline):
+    """Other organisations' fact checks of the claim: a record of what they found, read-only."""
+
+    model = ExternalReview
+    extra = 0
+    can_delete = False
+    fields = (
+        "summary",
+        "publisher_name",
+        "publisher_url",
+        "review_url",
+        "headline",
+        "published_at",
+        "rating_label",
+        "rating",
+        "claim_location",
+        "claim_date",
+        "appearances",
+        "speaker_url",
+    )
+    readonly_fields = fields
+
+    @admin.display(description="finding")
+    def summary(self, obj: ExternalReview) -> str:
+        return obj.summary
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Claim)
 class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
@@ -399,9 +430,9 @@ class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
             "Anchor",
             {"fields": ("position", "start", "end", "prefix", "suffix"), "classes": ("collapse",)},
         ),
-        ("Context", {"fields": ("context", "subjects", "created")}),
+        ("Context", {"fields": ("summary", "context", "subjects", "created")}),
     )
-    inlines = [EvidenceInline, VerdictInline]
+    inlines = [EvidenceInline, ExternalReviewInline, VerdictInline]
     list_per_page = 50
 
     @admin.display(description="claim", ordering="exact")
@@ -652,7 +683,7 @@ class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "aliases__alias", "role")
     inlines = [SpeakerAliasInline]
     actions = ["merge_speakers"]
-    fields = ("name", "kind", "role", "party", "state")
+    fields = ("name", "kind", "role", "party", "state", "url")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
         return (

@@ -9,4 +9,7 @@ class QuotesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from quotes import signals  # noqa: F401  (connects the receivers)
+        from quotes import (
+            checks,  # noqa: F401 - registers the deploy checks
+            signals,  # noqa: F401  (connects the receivers)
+        )

@@ -143,6 +143,52 @@ class ClaimFilter(django_filters.FilterSet):
             form._selected_only = True
         return form
 
+    def describe(self) -> str:
+        """The filter in words, for a report's header: "Said by Barack Obama, rated False".
+
+        Call after is_valid(); an empty filter reads "All claims".
+        """
+        data = self.form.cleaned_data
+        phrases: list[str] = []
+        kind = data.get("kind")
+        if kind:
+            phrases.append({"quote": "Direct quotes", "statement": "Statements"}.get(kind, kind))
+        if data.get("speaker"):
+            phrases.append(f"said by {data['speaker'].name}")
+        if data.get("said_by"):
+            phrases.append(f"said by “{data['said_by'].strip()}”")
+        if data.get("article"):
+            phrases.append(f"in “{data['article'].title}”")
+        if data.get("q"):
+            phrases.append(f"matching “{data['q'].strip()}”")
+        if data.get("rating"):
+            phrases.append(f"rated {data['rating'].label}")
+        if data.get("status"):
+            phrases.append(f"with a verdict {str(Verdict.Status(data['status']).label).lower()}")
+        if data.get("reviewer"):
+            user = data["reviewer"]
+            phrases.append(f"checked by {user.get_full_name() or 'one reviewer'}")
+        if data.get("has_evidence") is True:
+            phrases.append("with evidence")
+        elif data.get("has_evidence") is False:
+            phrases.append("without evidence")
+        if data.get("stance"):
+            stance = {"corroborates": "corroborating", "disputes": "disputing"}.get(
+                data["stance"], "giving context to"
+            )
+            phrases.append(f"with a source {stance} it")
+        after, before = data.get("date_after"), data.get("date_before")
+        if after and before:
+            phrases.append(f"from articles published {after.isoformat()} to {before.isoformat()}")
+        elif after:
+            phrases.append(f"from articles published on or after {after.isoformat()}")
+        elif before:
+            phrases.append(f"from articles published on or before {before.isoformat()}")
+        if not phrases:
+            return "All claims"
+        text = ", ".join(phrases)
+        return text[0].upper() + text[1:]
+
     def filter_said_by(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         """Claims of the speaker with this name or alias; failing an exact name, of every
         speaker whose name or alias contains it, and of unnamed sources described so."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -24,6 +26,21 @@ http_url_validator = URLValidator(schemes=["http", "https"])
 NAME_KEY_LENGTH = 200
 TOO_LONG_A_NAME = "This name is too long once normalised: shorten it."
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f37.")
+
+
+# Google's ClaimReview guidance: claimReviewed should stay under about 75 characters.
+SUMMARY_LENGTH = 75
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` on one line, cut at a word boundary to at most `limit` characters with "…"."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:.–—-") + "…"
 
 
 class StaleEdit(Exception):
@@ -98,6 +115,8 @@ class Speaker(models.Model):
     class Kind(models.TextChoices):
         PERSON = "person", "Person"
         ORGANISATION = "organisation", "Organisation"
+        # Where a claim circulated with no one behind it: a chain email, a viral image.
+        OTHER = "other", "Other source (chain email, viral post…)"
 
     name = models.CharField(max_length=200)
     normalized_name = models.CharField(max_length=NAME_KEY_LENGTH, unique=True, editable=False)
@@ -107,6 +126,14 @@ class Speaker(models.Model):
     )
     party = models.CharField(max_length=100, blank=True)
     state = models.CharField(max_length=100, blank=True)
+    url = models.URLField(
+        "URL",
+        max_length=2000,
+        blank=True,
+        validators=[http_url_validator],
+        help_text="A page that identifies the speaker (official site, Wikipedia, Wikidata); "
+        "exported as ClaimReview sameAs.",
+    )
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
@@ -221,6 +248,13 @@ class Claim(VersionedModel):
     context = models.CharField(
         max_length=300, blank=True, help_text="Where it was said (speech, interview, post...)."
     )
+    summary = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The claim in a few words, shown beside the exact words and sent as "
+        "ClaimReview's claimReviewed (keep it under about 75 characters). Empty: the exact "
+        "words, shortened at a word.",
+    )
     subjects = models.CharField(max_length=300, blank=True)
     created = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
@@ -242,6 +276,11 @@ class Claim(VersionedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("quotes:claim", args=[self.pk])
+
+    @property
+    def short_summary(self) -> str:
+        """The reviewer's summary, else the exact words cut at a word near 75 characters."""
+        return self.summary.strip() or shorten(self.exact, SUMMARY_LENGTH)
 
     def clean(self) -> None:
         body = self.article.body if self.article_id else ""
@@ -420,6 +459,104 @@ class Verdict(VersionedModel):
         from quotes import review
 
         review.unpublish_verdict(self, by=by, reason=reason)
+
+
+class ExternalReview(models.Model):
+    """Another organisation's fact check of a claim, as imported (ClaimReview, LIAR).
+
+    A record of someone else's finding, never a Verdict: we do not publish it, export it
+    as our ClaimReview or count it in our scorecards. Our own verdict on the same claim
+    is a separate thing.
+    """
+
+    class Origin(models.TextChoices):
+        CLAIMREVIEW = "claimreview", "ClaimReview markup"
+        LIAR = "liar", "LIAR data set"
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="external_reviews")
+    origin = models.CharField(max_length=20, choices=Origin.choices)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="The data set's id for the review, if any."
+    )
+    publisher_name = models.CharField(max_length=200, blank=True)
+    publisher_url = models.URLField(max_length=2000, blank=True, validators=[http_url_validator])
+    review_url = models.URLField(
+        "review URL", max_length=2000, blank=True, validators=[http_url_validator]
+    )
+    headline = models.CharField(max_length=500, blank=True)
+    published_at = models.DateTimeField("review date", null=True, blank=True)
+    published_offset = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text="The review date's UTC offset as the publisher wrote it, in minutes.",
+    )
+    rating_label = models.CharField(
+        "publisher's rating", max_length=200, help_text="The rating in the publisher's words."
+    )
+    rating_value = models.FloatField(null=True, blank=True)
+    best_rating = models.FloatField(null=True, blank=True)
+    worst_rating = models.FloatField(null=True, blank=True)
+    rating = models.ForeignKey(
+        Rating,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="on our scale",
+        help_text="The publisher's rating mapped onto our scale, when its numbers allow.",
+    )
+    claim_location = models.CharField(
+        "where it was said",
+        max_length=300,
+        blank=True,
+        help_text="e.g. “an address to Congress” (itemReviewed.name, LIAR's context).",
+    )
+    claim_date = models.DateField("date of the claim", null=True, blank=True)
+    appearances = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Where the claim appeared: a list of {url, headline, publisher, date}.",
+    )
+    speaker_url = models.URLField(
+        "speaker's URL", max_length=2000, blank=True, validators=[http_url_validator]
+    )
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "fact check by another organisation"
+        verbose_name_plural = "fact checks by other organisations"
+        ordering = ["claim_id", "published_at", "id"]
+
+    def __str__(self) -> str:
+        return self.summary
+
+    @property
+    def publisher(self) -> str:
+        if self.publisher_name:
+            return self.publisher_name
+        host = urlsplit(self.publisher_url or self.review_url).hostname or ""
+        return host.removeprefix("www.") or "Another organisation"
+
+    @property
+    def local_published(self) -> Any:
+        """The review date in the publisher's own time zone, as written."""
+        if self.published_at is None:
+            return None
+        if self.published_offset is None:
+            return timezone.localtime(self.published_at)
+        zone = dt.timezone(dt.timedelta(minutes=self.published_offset))
+        return self.published_at.astimezone(zone)
+
+    @property
+    def summary(self) -> str:
+        """“AFP Factual rated this False on 2020-03-10”."""
+        text = f"{self.publisher} rated this {self.rating_label}"
+        if self.published_at is not None:
+            text += f" on {self.local_published.date().isoformat()}"
+        return text
 
 
 def claims_per_row(field: str) -> Coalesce:

@@ -46,9 +46,19 @@ def _respond(export: exports.Export) -> HttpResponseBase:
     return response
 
 
-def _export_or_error(build: Callable[[], exports.Export]) -> HttpResponseBase:
+def _export_or_error(request: HttpRequest, build: Callable[[], exports.Export]) -> HttpResponseBase:
     try:
         return _respond(build())
+    except exports.PdfPending as pending:
+        # a large PDF renders in the background: this page reloads until the file is there
+        response = render(
+            request,
+            "quotes/reports/pdf_pending.html",
+            {"count": pending.count, "seconds": max(5, pending.count // 20)},
+            status=202,
+        )
+        response["Retry-After"] = "5"
+        return response
     except exports.PdfUnavailable as exc:
         return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
     except exports.ExportError as exc:
@@ -60,7 +70,12 @@ def _export_or_error(build: Callable[[], exports.Export]) -> HttpResponseBase:
 @permission_required("quotes.view_claim", raise_exception=True)
 def article_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     article = get_object_or_404(Article, pk=pk)
-    return _export_or_error(lambda: exports.export_article(article, fmt))
+    # "include claims not yet checked": by default a report on an article is our findings
+    include = request.GET.get("unchecked") == "1"
+    return _export_or_error(
+        request,
+        lambda: exports.export_article(article, fmt, include_unchecked=include, background=True),
+    )
 
 
 @require_GET
@@ -80,8 +95,11 @@ def claims_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
         return HttpResponseBadRequest(
             f"The filter is not valid: {problems}", content_type="text/plain; charset=utf-8"
         )
-    filters = [(name, str(value)) for name, value in request.GET.items() if value]
-    return _export_or_error(lambda: exports.export_claims(filterset.qs, fmt, filters=filters))
+    description = filterset.describe()
+    return _export_or_error(
+        request,
+        lambda: exports.export_claims(filterset.qs, fmt, description=description, background=True),
+    )
 
 
 @require_GET

@@ -21,11 +21,11 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import Col, Expression
 from django.db.models.functions import Left
 
-from quotes.models import Claim, Speaker
+from quotes.models import Claim, ExternalReview, Speaker
 from quotes.text import normalize_name
 
 _WORD = re.compile(r"\w{4,}")
@@ -167,6 +167,9 @@ def similar_claims(claim: Claim, limit: int = 5) -> list[Claim]:
     others = (
         Claim.objects.exclude(article_id=claim.article_id)
         .select_related("article", "speaker", "verdict__rating")
+        .prefetch_related(
+            Prefetch("external_reviews", queryset=ExternalReview.objects.select_related("rating"))
+        )
         .defer("article__body")  # the page shows the titles only
     )
     if is_postgres():

@@ -271,6 +271,7 @@ def _panel_context(request: AuthenticatedHttpRequest, claim: Claim, **forms: Any
         "claim": claim,
         "verdict": verdict,
         "evidence": list(claim.evidence.select_related("source")),
+        "external_reviews": list(claim.external_reviews.select_related("rating")),
         "speaker_form": forms.get("speaker_form")
         or SpeakerForm(
             initial={
@@ -889,8 +890,12 @@ def speaker_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def speaker_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     speaker = _get_speaker_for_user(request, pk)
+    # Our published verdicts only: drafts are not findings yet, and other organisations'
+    # ratings (ExternalReview) are theirs, not ours to count.
     record = (
-        Rating.objects.filter(verdicts__claim__speaker=speaker)
+        Rating.objects.filter(
+            verdicts__claim__speaker=speaker, verdicts__status=Verdict.Status.PUBLISHED
+        )
         .annotate(n=Count("verdicts"))
         .order_by("order")
     )

@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from quotes.checks import is_local_url
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -34,47 +38,76 @@ def test_check_deploy_is_clean_with_production_settings() -> None:
         DEBUG="false",
         SECRET_KEY="k" * 20 + "-production-secret-with-enough-entropy-1234567890",
         ALLOWED_HOSTS="factcheck.example.org",
+        PUBLIC_BASE_URL="https://factcheck.example.org",
+        FACTCHECK_ORG_URL="https://factcheck.example.org/",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
-def test_production_refuses_to_start_without_a_secret_key() -> None:
-    result = manage("check", DEBUG="false")
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 20 + "-production-secret-with-enough-entropy-1234567890",
+    "ALLOWED_HOSTS": "factcheck.example.org",
+}
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, ["PUBLIC_BASE_URL", "FACTCHECK_ORG_URL"]),
+        ({"FACTCHECK_ORG_URL": "https://factcheck.example.org/"}, ["PUBLIC_BASE_URL"]),
+        (
+            {
+                "PUBLIC_BASE_URL": "http://localhost:8000",
+                "FACTCHECK_ORG_URL": "https://factcheck.example.org/",
+            },
+            ["PUBLIC_BASE_URL"],
+        ),
+        (
+            {
+                "PUBLIC_BASE_URL": "https://factcheck.example.org",
+                "FACTCHECK_ORG_URL": "http://10.0.0.5/",
+            },
+            ["FACTCHECK_ORG_URL"],
+        ),
+        (
+            {"PUBLIC_BASE_URL": "", "FACTCHECK_ORG_URL": "https://factcheck.example.org/"},
+            ["PUBLIC_BASE_URL"],
+        ),
+    ],
+)
+def test_check_deploy_fails_on_local_or_unset_public_urls(
+    env: dict[str, str], named: list[str]
+) -> None:
+    result = manage("check", "--deploy", **PRODUCTION, **env)
+
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    for name in named:
+        assert f"quotes.E001) {name} is" in result.stderr
+    for name in {"PUBLIC_BASE_URL", "FACTCHECK_ORG_URL"} - set(named):
+        assert f"{name} is" not in result.stderr
 
 
-def test_commands_in_a_clone_after_make_run_work_as_written(tmp_path: Path) -> None:
-    """`make run PORT=8101` leaves its settings for every later command: the README's
-    `.venv/bin/python manage.py changepassword admin` needs no exported DEBUG or SECRET_KEY,
-    and exports' permalinks name the port the server runs on."""
-    env_file = tmp_path / "make-run.env"
-    made = subprocess.run(
-        ["make", "-s", "local-env", "PORT=8101", f"LOCAL_ENV={env_file}"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert made.returncode == 0, made.stderr
-    local = {"FACTCHECK_ENV_FILE": str(env_file), "DATABASE_URL": f"sqlite:///{tmp_path}/db"}
-    result = manage("changepassword", "--help", **local)
-    assert result.returncode == 0, result.stderr
-    result = manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; from quotes.exports.records import permalink;"
-        "print(settings.DEBUG, settings.FACTCHECK_ORG_URL, permalink(type('V', (), {'pk': 7})))",
-        **local,
-    )
-    assert result.returncode == 0, result.stderr
-    # (the last line: Django's shell first says what it imported)
-    assert result.stdout.splitlines()[-1].split() == [
-        "True",
-        "http://127.0.0.1:8101/",
-        "http://127.0.0.1:8101/v/7/",
-    ]
-    # the environment still wins: production settings refuse to start without a secret
-    result = manage("check", DEBUG="false", **local)
-    assert result.returncode != 0 and "SECRET_KEY must be set" in result.stderr
+def test_the_public_url_check_stays_quiet_with_debug_on() -> None:
+    result = manage("check", "--deploy", DEBUG="true")
+
+    assert "quotes.E001" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "local"),
+    [
+        ("http://127.0.0.1:8000", True),
+        ("http://localhost/", True),
+        ("http://[::1]:8000/", True),
+        ("http://192.168.1.4/", True),
+        ("http://web1:8000/", True),
+        ("ftp://factcheck.example.org/", True),
+        ("", True),
+        ("https://factcheck.example.org", False),
+        ("http://93.184.216.34/", False),
+    ],
+)
+def test_is_local_url(url: str, local: bool) -> None:
+    assert is_local_url(url) is local

@@ -107,6 +107,8 @@ def make_report(
 
 @pytest.fixture
 def report(fact_checker: User) -> Report:
+    fact_checker.first_name, fact_checker.last_name = "Chris", "Checker"
+    fact_checker.save()
     return make_report(reviewer=fact_checker)
 
 
@@ -126,12 +128,14 @@ def assert_no_secrets(data: bytes | str, *, ratings: bool = True) -> None:
 
 # --- CSV ------------------------------------------------------------------------------
 
+CSV_TEXT = 10  # the "text" column
+
 
 def test_csv_has_one_row_per_claim_with_published_verdicts_only(report: Report) -> None:
-    export = exports.export_article(report.article, "csv")
+    export = exports.export_article(report.article, "csv", include_unchecked=True)
 
     assert export.streaming and not isinstance(export.chunks, list | bytes)
-    rows = list(csv.DictReader(io.StringIO(content(export).decode("utf-8"))))
+    rows = list(csv.DictReader(io.StringIO(content(export).decode("utf-8-sig"))))
     assert [r["claim_id"] for r in rows] == [
         str(c.pk) for c in (report.published, report.draft, report.review, report.bare)
     ]
@@ -144,7 +148,7 @@ def test_csv_has_one_row_per_claim_with_published_verdicts_only(report: Report) 
     assert first["speaker_confirmed"] == "yes"
     assert first["rating"] == "False"
     assert first["status"] == "published"
-    assert first["reviewer"] == "checker"
+    assert first["reviewer"] == "Chris Checker"
     assert (first["evidence_corroborates"], first["evidence_disputes"]) == ("1", "1")
     assert first["evidence_context"] == "0"
     assert first["verdict_url"] == f"http://127.0.0.1:8000/v/{report.verdict.pk}/"
@@ -160,20 +164,28 @@ def test_csv_has_one_row_per_claim_with_published_verdicts_only(report: Report) 
 
 def test_csv_defuses_spreadsheet_formulas(report: Report) -> None:
     rows = list(
-        csv.reader(io.StringIO(content(exports.export_article(report.article, "csv")).decode()))
+        csv.reader(
+            io.StringIO(
+                content(
+                    exports.export_article(report.article, "csv", include_unchecked=True)
+                ).decode("utf-8-sig")
+            )
+        )
     )
 
-    assert rows[4][6] == "'=SUM(A1:A9) is what the spreadsheet said."
+    assert rows[4][CSV_TEXT] == "'=SUM(A1:A9) is what the spreadsheet said."
 
 
 def test_no_export_shows_a_draft_or_review_verdict(report: Report) -> None:
     for fmt in exports.FORMATS:
-        data = content(exports.export_article(report.article, fmt))
+        data = content(exports.export_article(report.article, fmt, include_unchecked=True))
         if fmt == "pdf":
             data = pdf_text(data).encode()
         # JSON lists the whole rating scale in its header; its claims are checked apart.
         assert_no_secrets(data, ratings=fmt != "json")
-    claims = json.loads(content(exports.export_article(report.article, "json")))["claims"]
+    claims = json.loads(
+        content(exports.export_article(report.article, "json", include_unchecked=True))
+    )["claims"]
     assert [c["verdict"] is None for c in claims] == [False, True, True, True]
 
 
@@ -181,7 +193,9 @@ def test_no_export_shows_a_draft_or_review_verdict(report: Report) -> None:
 
 
 def test_json_is_the_full_nested_record(report: Report) -> None:
-    data = json.loads(content(exports.export_article(report.article, "json")))
+    data = json.loads(
+        content(exports.export_article(report.article, "json", include_unchecked=True))
+    )
 
     assert data["format"] == "factcheck-workbench-export"
     assert data["article"]["body"] == BODY
@@ -228,7 +242,9 @@ def test_json_history_skips_draft_edits_between_publications(report: Report) -> 
     verdict.rationale = "Second published rationale."
     verdict.save()
 
-    data = json.loads(content(exports.export_article(report.article, "json")))
+    data = json.loads(
+        content(exports.export_article(report.article, "json", include_unchecked=True))
+    )
 
     history = data["claims"][0]["verdict"]["history"]
     assert [h["rationale"] for h in history][-1] == "Second published rationale."
@@ -251,12 +267,17 @@ def test_json_of_an_article_without_claims_is_valid(db: None) -> None:
 def test_claimreview_matches_the_schema_and_lists_published_verdicts_only(
     report: Report,
 ) -> None:
-    reviews = json.loads(content(exports.export_article(report.article, "claimreview")))
+    reviews = json.loads(
+        content(exports.export_article(report.article, "claimreview", include_unchecked=True))
+    )
 
     assert len(reviews) == 1
     review = reviews[0]
     jsonschema.validate(review, SCHEMA)
-    assert review["claimReviewed"] == report.published.exact
+    # a short summary beside the exact words (Google: under about 75 characters)
+    assert review["claimReviewed"] == report.published.short_summary
+    assert len(review["claimReviewed"]) <= 75
+    assert review["itemReviewed"]["text"] == report.published.exact
     assert review["url"] == f"http://127.0.0.1:8000/v/{report.verdict.pk}/"
     assert review["datePublished"] == "2024-05-06"
     assert review["author"] == {
@@ -264,24 +285,36 @@ def test_claimreview_matches_the_schema_and_lists_published_verdicts_only(
         "name": "Factcheck Workbench",
         "url": "http://127.0.0.1:8000/",
     }
+    assert review["publisher"] == review["author"]
     rating = review["reviewRating"]
     assert rating == {
         "@type": "Rating",
+        "name": "False",
         "alternateName": "False",
         "ratingValue": 2,
         "bestRating": 6,
         "worstRating": 1,
     }
     assert rating["worstRating"] <= rating["ratingValue"] <= rating["bestRating"]
+    appearance = {
+        "@type": "CreativeWork",
+        "url": "https://news.example.org/budget",
+        "headline": "Budget <b>night</b>",
+        "publisher": {"@type": "Organization", "name": "Example News"},
+        "author": {"@type": "Person", "name": "A. Reporter"},
+        "datePublished": "2024-05-01",
+    }
     assert review["itemReviewed"] == {
         "@type": "Claim",
+        "text": report.published.exact,
         "author": {
             "@type": "Person",
             "name": "Ann <i>Evil</i> *Star*",
             "jobTitle": "Finance Minister",
         },
         "datePublished": "2024-05-01",
-        "appearance": [{"@type": "CreativeWork", "url": "https://news.example.org/budget"}],
+        "appearance": [appearance],
+        "firstAppearance": appearance,
     }
 
 
@@ -293,10 +326,16 @@ def test_claimreview_of_an_off_scale_rating_has_no_numbers(report: Report) -> No
     )
     report.published.save()
 
-    [review] = json.loads(content(exports.export_article(report.article, "claimreview")))
+    [review] = json.loads(
+        content(exports.export_article(report.article, "claimreview", include_unchecked=True))
+    )
 
     jsonschema.validate(review, SCHEMA)
-    assert review["reviewRating"] == {"@type": "Rating", "alternateName": "Misleading"}
+    assert review["reviewRating"] == {
+        "@type": "Rating",
+        "name": "Misleading",
+        "alternateName": "Misleading",
+    }
     assert review["itemReviewed"]["author"] == {"@type": "Organization", "name": "Acme Ltd"}
 
 
@@ -311,26 +350,41 @@ def test_claimreview_refuses_an_unpublished_verdict(report: Report) -> None:
 
 
 def test_markdown_lists_every_claim_and_escapes_user_text(report: Report) -> None:
-    text = content(exports.export_article(report.article, "md")).decode()
+    text = content(exports.export_article(report.article, "md", include_unchecked=True)).decode()
 
     assert text.startswith("# Budget &lt;b&gt;night&lt;/b&gt;\n")
     assert "<script>" not in text and "<i>" not in text
     assert (
-        "&lt;script&gt;alert\\(1\\)&lt;/script&gt; prices \\*fell\\* by 3% \\[last\\] year\\."
-        in text
+        "> The minister said &lt;script&gt;alert(1)&lt;/script&gt; prices \\*fell\\* by 3% " in text
     )
-    assert "- **Speaker:** Ann &lt;i&gt;Evil&lt;/i&gt; \\*Star\\*, Finance Minister" in text
-    assert "See \\[this\\]\\(javascript:x\\)\\." in text
+    assert "- **Said by:** Ann &lt;i&gt;Evil&lt;/i&gt; \\*Star\\*, Finance Minister" in text
+    assert "See \\[this\\]\\(javascript:x)." in text
     for claim in (report.draft, report.review, report.bare):
         assert exports.md_escape(claim.exact) in text
-    assert text.count(f"- **Verdict:** {exports.NO_VERDICT}") == 3
-    assert "- **Verdict:** False" in text
+    assert text.count(f"- **Rating:** {exports.NO_VERDICT}") == 3
+    assert "- **Rating:** False" in text
+    assert "- **Fact check:** published 2024-05-06, checked by Chris Checker" in text
+    assert (
+        "- **Where and when:** Budget &lt;b&gt;night&lt;/b&gt; (Example News), 2024-05-01, " in text
+    )
     source = report.published.evidence.get(stance="disputes").source
-    assert f"[Stats &lt;office&gt;]({source.url})" in text
+    line = next(x for x in text.splitlines() if x.startswith("  - Disputes: Stats &lt;office&gt;"))
+    assert f", <{source.url}>: “" in line
+
+
+def test_markdown_reads_as_written() -> None:
+    assert exports.md_escape("The U.S. rate fell -5% (2020), AT&T said!") == (
+        "The U.S. rate fell -5% (2020), AT&T said!"
+    )
+    assert exports.md_escape("snake_case and _emphasis_ and &copy; ~~gone~~") == (
+        "snake_case and \\_emphasis\\_ and &amp;copy; \\~~gone\\~~"
+    )
 
 
 def test_md_escape_keeps_user_text_off_line_starts() -> None:
-    assert exports.md_escape("# Heading\n\n1. item\n> quote") == "\\# Heading 1\\. item &gt; quote"
+    assert (
+        exports.md_escape("# Heading\n\n1. item\n> quote #") == "# Heading 1. item &gt; quote \\#"
+    )
     assert exports.md_url("https://x.example/a_(b) c") == "https://x.example/a_%28b%29%20c"
 
 
@@ -338,7 +392,7 @@ def test_md_escape_keeps_user_text_off_line_starts() -> None:
 
 
 def test_html_report_shows_every_claim_escaped(report: Report) -> None:
-    html = content(exports.export_article(report.article, "html")).decode()
+    html = content(exports.export_article(report.article, "html", include_unchecked=True)).decode()
 
     assert "<script" not in html and "style=" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -353,7 +407,9 @@ def test_html_report_shows_every_claim_escaped(report: Report) -> None:
 
 
 def test_standalone_html_embeds_the_stylesheet(report: Report) -> None:
-    html = content(exports.export_article(report.article, "html", standalone=True)).decode()
+    html = content(
+        exports.export_article(report.article, "html", include_unchecked=True, standalone=True)
+    ).decode()
 
     assert "<style>" in html and ".claim-text" in html
     assert "report.css" not in html
@@ -365,7 +421,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_pdf_report_contains_every_claim(report: Report) -> None:
-    data = content(exports.export_article(report.article, "pdf"))
+    data = content(exports.export_article(report.article, "pdf", include_unchecked=True))
 
     assert data.startswith(b"%PDF-")
     text = pdf_text(data)
@@ -391,7 +447,7 @@ def test_pdf_without_system_libraries_names_pango(
     monkeypatch.setattr(builtins, "__import__", failing_import)
 
     with pytest.raises(exports.PdfUnavailable, match="pango"):
-        exports.export_article(report.article, "pdf")
+        exports.export_article(report.article, "pdf", include_unchecked=True)
 
 
 def test_pdf_refuses_more_claims_than_the_limit(
@@ -400,12 +456,12 @@ def test_pdf_refuses_more_claims_than_the_limit(
     monkeypatch.setattr(exports.pdf, "MAX_PDF_CLAIMS", 3)
 
     with pytest.raises(exports.ExportTooLarge, match="4 claims is too many"):
-        exports.export_article(report.article, "pdf")
+        exports.export_article(report.article, "pdf", include_unchecked=True)
 
 
 def test_unknown_format_is_refused(report: Report) -> None:
     with pytest.raises(exports.ExportError, match="Unknown format 'docx'"):
-        exports.export_article(report.article, "docx")
+        exports.export_article(report.article, "docx", include_unchecked=True)
 
 
 # --- claim lists, query counts --------------------------------------------------------
@@ -445,10 +501,10 @@ def test_queries_do_not_grow_with_claims(
 ) -> None:
     add_claims(report.article, 3)
     with django_assert_max_num_queries(12) as small:
-        consume(exports.export_article(report.article, fmt).chunks)
+        consume(exports.export_article(report.article, fmt, include_unchecked=True).chunks)
     add_claims(report.article, 25)
     with django_assert_max_num_queries(len(small.captured_queries)):
-        consume(exports.export_article(report.article, fmt).chunks)
+        consume(exports.export_article(report.article, fmt, include_unchecked=True).chunks)
 
 
 def test_chunks_keep_queries_per_chunk_constant(
@@ -469,6 +525,8 @@ def test_published_at_is_exported_as_the_local_date(report: Report, settings: An
     report.verdict.save()
 
     with timezone.override("Pacific/Auckland"):
-        [review] = json.loads(content(exports.export_article(report.article, "claimreview")))
+        [review] = json.loads(
+            content(exports.export_article(report.article, "claimreview", include_unchecked=True))
+        )
 
     assert review["datePublished"] == "2024-05-07"

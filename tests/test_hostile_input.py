@@ -1742,7 +1742,7 @@ def export_text(client: Client, xss: dict[str, Any], fmt: str, scope: str) -> tu
     response = client.get(url)
     assert response.status_code == 200
     chunks = response.streaming_content if response.streaming else [response.content]
-    return response, b"".join(chunks).decode()
+    return response, b"".join(chunks).decode("utf-8-sig")
 
 
 @pytest.mark.parametrize("scope", ["article", "claims"])
@@ -1755,7 +1755,7 @@ def test_saved_markup_is_data_in_every_export(
     assert "<script" not in text and "<img" not in text
     assert "](javascript:" not in text
     for tag in ("body", "speaker", "rationale", "excerpt", "title"):
-        assert f'&lt;script&gt;alert\\("{tag}"\\)' in text, tag
+        assert f'&lt;script&gt;alert("{tag}")' in text, tag
     assert not any(line.startswith(("<", "=")) for line in text.splitlines())
 
     response, text = export_text(checker_client, xss, "csv", scope)
@@ -1784,7 +1784,8 @@ def test_saved_markup_is_data_in_every_export(
     assert response["Content-Type"].startswith("application/ld+json")
     assert response["X-Content-Type-Options"] == "nosniff"
     (review,) = json.loads(text)
-    assert review["claimReviewed"] == claim.exact
+    assert review["claimReviewed"] == claim.short_summary
+    assert review["itemReviewed"]["text"] == claim.exact
     assert review["reviewRating"]["alternateName"] == payload("rating")
     assert review["itemReviewed"]["author"]["name"] == payload("speaker")
 
@@ -1795,7 +1796,8 @@ def test_the_public_page_embeds_claimreview_that_cannot_end_its_script(
     page = client.get(xss["verdict"].get_public_url()).content.decode()
     block = BeautifulSoup(page, "html.parser").find("script", type="application/ld+json")
     review = json.loads(block.string)
-    assert review["claimReviewed"] == xss["claim"].exact
+    assert review["claimReviewed"] == xss["claim"].short_summary
+    assert review["itemReviewed"]["text"] == xss["claim"].exact
     assert review["itemReviewed"]["author"]["name"] == payload("speaker")
     assert page.count("</script") == page.count("<script")
 
@@ -1812,7 +1814,8 @@ def test_saved_markup_is_inert_in_command_exports(xss: dict[str, Any], tmp_path:
         elif fmt == "md":
             assert "<script" not in text and "](javascript:" not in text
         elif fmt == "csv":
-            rows = csv.DictReader(io.StringIO(text))
+            assert text.startswith("\ufeff")  # the BOM by which Excel reads UTF-8
+            rows = csv.DictReader(io.StringIO(text[1:]))
             (row,) = [r for r in rows if r["claim_id"] == str(xss["claim"].pk)]
             assert row["article_title"].startswith("'" + FORMULA)
         else:

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from quotes import exports
-from quotes.models import Article, Claim, Speaker, Verdict
+from quotes.models import Article, Claim, ExternalReview, Speaker, Verdict
 
 SAMPLE = Path(__file__).parent / "fixtures" / "liar_sample.tsv"
 HEADER = (
@@ -26,20 +26,21 @@ def run(path: Path) -> str:
     return out.getvalue()
 
 
-def counts() -> tuple[int, int, int, int]:
+def counts() -> tuple[int, int, int, int, int]:
     return (
         Article.objects.count(),
         Claim.objects.count(),
-        Verdict.objects.count(),
+        ExternalReview.objects.count(),
         Speaker.objects.count(),
+        Verdict.objects.count(),
     )
 
 
-def test_it_imports_each_statement_as_an_article_claim_and_verdict_in_review(db: None) -> None:
+def test_it_imports_each_statement_with_politifacts_rating_beside_it(db: None) -> None:
     out = run(SAMPLE)
 
     assert "Imported 4 LIAR statements" in out
-    claim = Claim.objects.select_related("article", "speaker", "verdict__rating").get(
+    claim = Claim.objects.select_related("article", "speaker").get(
         article__title="LIAR 101: taxes, county-budget"
     )
     article = claim.article
@@ -53,31 +54,35 @@ def test_it_imports_each_statement_as_an_article_claim_and_verdict_in_review(db:
     speaker = claim.speaker
     assert speaker is not None
     assert (speaker.name, speaker.role, speaker.party, speaker.state) == (
-        "Jane Q Official",
+        "Jane Q. Official",
         "County commissioner",
         "republican",
         "Ohio",
     )
-    verdict = claim.verdict
-    assert verdict.rating.slug == "mostly-false"  # barely-true
-    assert verdict.status == Verdict.Status.IN_REVIEW
-    assert verdict.published_at is None
-    assert verdict.rationale.startswith("Imported from LIAR (PolitiFact label “barely-true”")
-    assert verdict.history.get().history_change_reason == "Imported from LIAR"
+    # PolitiFact's finding, not a verdict of ours: nothing to publish, export or count
+    assert not Verdict.objects.exists()
+    review = claim.external_reviews.select_related("rating").get()
+    assert (review.origin, review.external_id) == (ExternalReview.Origin.LIAR, "101")
+    assert (review.publisher_name, review.rating_label) == ("PolitiFact", "Barely True")
+    assert review.rating is not None and review.rating.slug == "mostly-false"
+    assert review.claim_location == "a mailer"
+    assert review.summary == "PolitiFact rated this Barely True"
 
 
 def test_labels_map_onto_the_scale_and_speakers_are_shared(db: None) -> None:
     run(SAMPLE)
 
-    ratings = dict(
-        Claim.objects.values_list("article__title", "verdict__rating__slug").order_by("id")
+    ratings = list(
+        ExternalReview.objects.order_by("claim_id").values_list("rating__slug", flat=True)
     )
-    assert list(ratings.values()) == ["mostly-false", "pants-fire", "true", "half-true"]
-    assert Speaker.objects.filter(name="Jane Q Official").get().claims.count() == 2
-    assert Speaker.objects.get(name="Chain Email").role == ""
+    assert ratings == ["mostly-false", "pants-fire", "true", "half-true"]
+    assert Speaker.objects.filter(name="Jane Q. Official").get().claims.count() == 2
+    # a chain email is where a claim circulated, not a person
+    chain = Speaker.objects.get(name="Chain email")
+    assert (chain.kind, chain.role) == (Speaker.Kind.OTHER, "")
 
 
-def test_imported_verdicts_stay_out_of_public_exports(db: None) -> None:
+def test_imported_ratings_stay_out_of_our_exports(db: None) -> None:
     run(SAMPLE)
 
     reviews = json.loads(b"".join(exports.export_claims(Claim.objects.all(), "claimreview").chunks))
@@ -133,6 +138,49 @@ def test_bad_rows_are_skipped_with_the_reason(db: None, tmp_path: Path) -> None:
     assert counts()[:3] == (1, 1, 1)
 
 
+def test_names_from_slugs_find_registry_speakers_and_aliases(db: None, tmp_path: Path) -> None:
+    mccain = Speaker.objects.create(name="John McCain")
+    beto = Speaker.objects.create(name="Robert Francis O'Rourke")
+    beto.add_alias("Beto O'Rourke")
+    aclu = Speaker.objects.create(name="ACLU of North Carolina", kind=Speaker.Kind.ORGANISATION)
+    good = SAMPLE.read_text("utf-8").splitlines()[0]
+    rows = [
+        good.replace("101.json", f"{300 + n}.json").replace("jane-q-official", slug)
+        for n, slug in enumerate(
+            ["john-mccain", "beto-orourke", "aclu-north-carolina", "bill-oreilly", "dave-obey"]
+        )
+    ]
+    path = tmp_path / "names.tsv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+
+    run(path)
+
+    assert [c.speaker for c in Claim.objects.order_by("article__title")[:3]] == [
+        mccain,
+        beto,
+        aclu,
+    ]
+    assert Speaker.objects.filter(name="Bill O'Reilly").exists()
+    assert Speaker.objects.filter(name="Dave Obey").exists()  # not O'Bey
+    assert Speaker.objects.count() == 5
+
+
+def test_party_organization_makes_an_organisation(db: None, tmp_path: Path) -> None:
+    good = SAMPLE.read_text("utf-8").splitlines()[0]
+    row = good.replace("jane-q-official", "one-wisconsin-now").replace("republican", "organization")
+    path = tmp_path / "org.tsv"
+    path.write_text(row + "\n", "utf-8")
+
+    run(path)
+
+    speaker = Speaker.objects.get()
+    assert (speaker.name, speaker.kind, speaker.party) == (
+        "One Wisconsin Now",
+        Speaker.Kind.ORGANISATION,
+        "",
+    )
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
@@ -158,7 +206,7 @@ def test_bad_files_are_refused_and_change_nothing(
     with pytest.raises(CommandError, match=message):
         run(path)
 
-    assert counts() == (0, 0, 0, 0)
+    assert counts() == (0, 0, 0, 0, 0)
 
 
 def test_a_short_row_anywhere_refuses_the_whole_file(db: None, tmp_path: Path) -> None:
@@ -170,7 +218,7 @@ def test_a_short_row_anywhere_refuses_the_whole_file(db: None, tmp_path: Path) -
     with pytest.raises(CommandError, match="line 3: 10 columns where the file has 14"):
         run(path)
 
-    assert counts() == (0, 0, 0, 0)
+    assert counts() == (0, 0, 0, 0, 0)
 
 
 def test_a_file_of_unknown_labels_only_is_refused(db: None, tmp_path: Path) -> None:
@@ -183,7 +231,7 @@ def test_a_file_of_unknown_labels_only_is_refused(db: None, tmp_path: Path) -> N
     with pytest.raises(CommandError, match="unknown label 'meh'"):
         run(path)
 
-    assert counts() == (0, 0, 0, 0)
+    assert counts() == (0, 0, 0, 0, 0)
 
 
 def test_a_missing_file_is_refused(db: None, tmp_path: Path) -> None:

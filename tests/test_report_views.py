@@ -81,9 +81,9 @@ def test_article_export_serves_each_format(
 
 
 def test_article_export_csv_parses_back(checker_client: Client, report: Report) -> None:
-    response = checker_client.get(article_url(report, "csv"))
+    response = checker_client.get(article_url(report, "csv"), {"unchecked": "1"})
 
-    rows = list(csv.DictReader(io.StringIO(body(response).decode())))
+    rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert [r["text"] for r in rows][:2] == [report.published.exact, report.draft.exact]
     assert [r["status"] for r in rows] == ["published"] + [exports.NO_VERDICT] * 3
 
@@ -91,7 +91,7 @@ def test_article_export_csv_parses_back(checker_client: Client, report: Report) 
 def test_html_report_links_its_stylesheet_under_the_csp(
     checker_client: Client, report: Report
 ) -> None:
-    response = checker_client.get(article_url(report, "html"))
+    response = checker_client.get(article_url(report, "html"), {"unchecked": "1"})
 
     html = body(response).decode()
     assert "style-src 'self'" in response["Content-Security-Policy"]
@@ -143,7 +143,7 @@ def test_pdf_past_the_limit_is_400_with_advice(
 ) -> None:
     monkeypatch.setattr(exports.pdf, "MAX_PDF_CLAIMS", 2)
 
-    response = checker_client.get(article_url(report, "pdf"))
+    response = checker_client.get(article_url(report, "pdf"), {"unchecked": "1"})
 
     assert response.status_code == 400
     assert b"export CSV or JSON" in response.content
@@ -158,7 +158,7 @@ def test_claims_export_follows_the_claims_filter(checker_client: Client, report:
         reverse("reports:claims_export", args=["csv"]), {"speaker": speaker.pk}
     )
 
-    rows = list(csv.DictReader(io.StringIO(body(response).decode())))
+    rows = list(csv.DictReader(io.StringIO(body(response).decode("utf-8-sig"))))
     assert [r["claim_id"] for r in rows] == [str(other.published.pk)]
 
 

@@ -15,9 +15,9 @@ pytestmark = pytest.mark.django_db
 def test_speaker_page_is_a_scorecard(checker_client: Client) -> None:
     speaker = SpeakerFactory(name="Jane Doe", role="Finance minister")
     speaker.add_alias("J. Doe")
-    VerdictFactory(claim=ClaimFactory(speaker=speaker), false=True)
-    VerdictFactory(claim=ClaimFactory(speaker=speaker), false=True)
-    VerdictFactory(claim=ClaimFactory(speaker=speaker), true=True)
+    VerdictFactory(claim=ClaimFactory(speaker=speaker), false=True, published=True)
+    VerdictFactory(claim=ClaimFactory(speaker=speaker), false=True, published=True)
+    VerdictFactory(claim=ClaimFactory(speaker=speaker), true=True, published=True)
     ClaimFactory(speaker=speaker)
     VerdictFactory(false=True)  # someone else's
     response = checker_client.get(speaker.get_absolute_url())
@@ -34,7 +34,7 @@ def test_speaker_page_is_a_scorecard(checker_client: Client) -> None:
         "33%",
         "67%",
     ]
-    assert "3 verdicts" in html.select_one("#record-title").parent.get_text()
+    assert "3 published verdicts" in html.select_one("#record-title").parent.get_text()
     assert len(html.select(".claim-rows li")) == 4
     assert "Finance minister" in html.get_text()
 

@@ -13,7 +13,6 @@ MAX_PDF_CLAIMS claims.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 from django.db.models import QuerySet
 
@@ -28,15 +27,23 @@ from quotes.exports.base import (
 )
 from quotes.exports.claimreview import iter_claimreview
 from quotes.exports.markdown import md_escape, md_url
-from quotes.exports.pdf import MAX_PDF_CLAIMS, render_pdf
+from quotes.exports.pdf import (
+    MAX_PDF_CLAIMS,
+    PDF_INLINE_LIMIT,
+    PdfPending,
+    pdf_in_background,
+    render_pdf,
+)
 from quotes.exports.records import CHUNK_SIZE, NO_VERDICT, ClaimRecord, iter_records
-from quotes.models import Article, Claim
+from quotes.models import Article, Claim, Verdict
 
 __all__ = [
     "CHUNK_SIZE",
     "FORMATS",
     "MAX_PDF_CLAIMS",
     "NO_VERDICT",
+    "PDF_INLINE_LIMIT",
+    "PdfPending",
     "ClaimRecord",
     "Export",
     "ExportError",
@@ -65,10 +72,17 @@ def build_export(
     title: str,
     filename: str,
     article: Article | None = None,
-    filters: Sequence[tuple[str, str]] = (),
+    description: str = "",
+    scope: str = "",
     standalone: bool = False,
+    background: bool = False,
 ) -> Export:
     """Build the export of `claims` in `fmt` (one of FORMATS).
+
+    `description` states in words which claims these are ("Said by Barack Obama, rated
+    False"), `scope` what the report leaves out; the people-facing formats print both.
+    With `background` (the web views), a PDF of more than PDF_INLINE_LIMIT claims is
+    rendered by a background job: PdfPending until its file is ready.
 
     Every format but PDF comes back as a lazy generator (streaming=True) whose query and
     first chunk of claims have already run, so those errors raise here, before a
@@ -86,7 +100,9 @@ def build_export(
         return Export(fmt, "application/ld+json", f"{filename}.claimreview.json", chunks, True)
     if fmt == "md":
         chunks = guarded(
-            markdown.iter_markdown(claims, title=title, article=article),
+            markdown.iter_markdown(
+                claims, title=title, article=article, description=description, scope=scope
+            ),
             fmt,
             markdown.failure_trailer,
         )
@@ -96,26 +112,61 @@ def build_export(
             claims,
             title=title,
             article=article,
-            filters=filters,
+            description=description,
+            scope=scope,
             mode="file" if standalone else "web",
         )
         chunks = guarded((p.encode() for p in pieces), fmt, html.failure_trailer)
         return Export(fmt, "text/html; charset=utf-8", f"{filename}.html", chunks, True)
     if fmt == "pdf":
-        pdf = render_pdf(claims, title=title, article=article, filters=filters)
+        if background:
+            ready = pdf_in_background(
+                claims,
+                title=title,
+                filename=filename,
+                article=article,
+                description=description,
+                scope=scope,
+            )
+            if ready is not None:
+                return ready
+        pdf = render_pdf(claims, title=title, article=article, description=description, scope=scope)
         return Export(fmt, "application/pdf", f"{filename}.pdf", [pdf], False)
     raise ExportError(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
 
 
-def export_article(article: Article, fmt: str, *, standalone: bool = False) -> Export:
-    """The report on one article's claims in `fmt`."""
+PUBLISHED_ONLY = "Only claims with a published verdict are included."
+WITH_UNCHECKED = (
+    "Includes claims not yet checked: they show no rating. Only published verdicts are shown."
+)
+LIST_SCOPE = "Only published verdicts are shown; other claims say so."
+
+
+def export_article(
+    article: Article,
+    fmt: str,
+    *,
+    include_unchecked: bool = False,
+    standalone: bool = False,
+    background: bool = False,
+) -> Export:
+    """The report on one article in `fmt`: its checked claims, or all with `include_unchecked`.
+
+    A report on an article goes out as what we found in it, so by default it lists the
+    claims with a published verdict only.
+    """
+    claims = article.claims.all()
+    if not include_unchecked:
+        claims = claims.filter(verdict__status=Verdict.Status.PUBLISHED)
     return build_export(
-        article.claims.all(),
+        claims,
         fmt,
         title=article.title,
         filename=f"article-{article.pk}-{_slug(article.title)}",
         article=article,
+        scope=WITH_UNCHECKED if include_unchecked else PUBLISHED_ONLY,
         standalone=standalone,
+        background=background,
     )
 
 
@@ -123,15 +174,21 @@ def export_claims(
     claims: QuerySet[Claim],
     fmt: str,
     *,
-    filters: Sequence[tuple[str, str]] = (),
+    description: str = "",
     standalone: bool = False,
+    background: bool = False,
 ) -> Export:
-    """The report on a filtered list of claims (from the claims page) in `fmt`."""
+    """The report on a filtered list of claims (from the claims page) in `fmt`.
+
+    `description` is the filter in words (ClaimFilter.describe()).
+    """
     return build_export(
         claims,
         fmt,
         title="Claims report",
         filename="claims-report",
-        filters=filters,
+        description=description,
+        scope=LIST_SCOPE,
         standalone=standalone,
+        background=background,
     )

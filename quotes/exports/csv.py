@@ -1,8 +1,13 @@
-"""CSV: one row per claim, streamed line by line."""
+"""CSV: one row per claim, streamed line by line.
+
+UTF-8 with a byte order mark, which is how Excel knows the file is UTF-8 (without it,
+"Café" opens as "CafÃ©"). Sources go in one cell, one per line, each with its date and URL.
+"""
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 from django.db.models import QuerySet
@@ -15,6 +20,10 @@ CSV_COLUMNS = [
     "article_id",
     "article_title",
     "article_url",
+    "article_outlet",
+    "article_published",
+    "context",
+    "summary",
     "position",
     "kind",
     "text",
@@ -26,6 +35,9 @@ CSV_COLUMNS = [
     "rating",
     "status",
     "reviewer",
+    "published_at",
+    "rationale",
+    "sources",
     "evidence_corroborates",
     "evidence_disputes",
     "evidence_context",
@@ -40,12 +52,43 @@ class _Echo:
         return value
 
 
+# After a leading + or -, what makes a spreadsheet compute rather than show text: a
+# function call or DDE link ("+SUM(", "-cmd|"), a cell reference ("-A1"), another operator.
+_EXECUTABLE_AFTER_SIGN = re.compile(r"\s*(?:[A-Za-z_][\w.]*\s*[(|!]|\$?[A-Za-z]{1,3}\$?\d|[-+=@])")
+# A sum of numbers ("-2+3") is computed too, and its value replaces the text.
+_ARITHMETIC = re.compile(r"[-+]?[\d.,\s%]+(?:[-+*/^][\d.,\s%]+)+")
+
+
 def _cell(value: str) -> str:
-    # A cell starting with = + - @ is run as a formula by spreadsheets (CSV injection);
-    # a leading apostrophe makes them show it as text.
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+    """Text a spreadsheet would run as a formula (CSV injection), made inert by a leading '.
+
+    = and @ always start a formula, as do a leading tab or carriage return hiding one. A
+    leading + or - does only before a function, a DDE link, a cell reference or
+    arithmetic: "-5% unemployment" or "- a list item" are text and stay as written.
+    """
+    first = value[:1]
+    if first in ("=", "@", "\t", "\r"):
+        return "'" + value
+    if first in ("+", "-") and (
+        _EXECUTABLE_AFTER_SIGN.match(value, 1) or _ARITHMETIC.fullmatch(value)
+    ):
         return "'" + value
     return value
+
+
+def _sources(record: ClaimRecord) -> str:
+    lines = []
+    for e in record.evidence:
+        source = e.source
+        line = f"{e.get_stance_display()}: {source}"
+        if source.publisher:
+            line += f", {source.publisher}"
+        if source.published:
+            line += f", {source.published.isoformat()}"
+        if str(source) != source.url:
+            line += f" <{source.url}>"
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def csv_rows(records: Iterable[ClaimRecord]) -> Iterator[list[str]]:
@@ -59,6 +102,10 @@ def csv_rows(records: Iterable[ClaimRecord]) -> Iterator[list[str]]:
             str(claim.article_id),
             _cell(claim.article.title),
             claim.article.url,
+            _cell(claim.article.outlet),
+            claim.article.published.isoformat() if claim.article.published else "",
+            _cell(claim.context),
+            _cell(record.summary),
             str(claim.position),
             claim.kind,
             _cell(claim.exact),
@@ -70,6 +117,9 @@ def csv_rows(records: Iterable[ClaimRecord]) -> Iterator[list[str]]:
             _cell(verdict.rating.label) if verdict else "",
             verdict.status if verdict else NO_VERDICT,
             _cell(person_name(verdict.reviewer)) if verdict else "",
+            verdict.published_at.isoformat() if verdict and verdict.published_at else "",
+            _cell(verdict.rationale) if verdict else "",
+            _cell(_sources(record)),
             str(counts[Evidence.Stance.CORROBORATES]),
             str(counts[Evidence.Stance.DISPUTES]),
             str(counts[Evidence.Stance.CONTEXT]),
@@ -87,6 +137,7 @@ def iter_csv(claims: QuerySet[Claim]) -> Iterator[bytes]:
 
 def _lines(records: Iterable[ClaimRecord]) -> Iterator[bytes]:
     writer = csv.writer(_Echo())
+    yield "\ufeff".encode()  # the byte order mark by which Excel reads UTF-8
     for row in csv_rows(records):
         yield writer.writerow(row).encode()
 

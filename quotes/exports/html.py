@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -33,7 +33,8 @@ def render_html(
     *,
     title: str,
     article: Article | None = None,
-    filters: Sequence[tuple[str, str]] = (),
+    description: str = "",
+    scope: str = "",
     mode: str = "web",
 ) -> Iterator[str]:
     """Render the HTML report in pieces: the head, the claims chunk by chunk, the foot.
@@ -49,7 +50,8 @@ def render_html(
         "title": title,
         "article": article,
         "count": records.count,
-        "filters": filters,
+        "description": description,
+        "scope": scope,
         "org_name": settings.FACTCHECK_ORG_NAME,
         "org_url": settings.FACTCHECK_ORG_URL,
         "generated": timezone.now(),

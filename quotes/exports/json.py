@@ -46,6 +46,7 @@ def record_json(record: ClaimRecord) -> dict[str, Any]:
         "position": claim.position,
         "kind": claim.kind,
         "text": claim.exact,
+        "summary": record.summary,
         "selector": {
             "start": claim.start,
             "end": claim.end,
@@ -54,6 +55,7 @@ def record_json(record: ClaimRecord) -> dict[str, Any]:
             "suffix": claim.suffix,
         },
         "context": claim.context,
+        "where": record.where,
         "subjects": claim.subjects,
         "speaker": None
         if speaker is None

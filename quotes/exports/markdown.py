@@ -12,19 +12,27 @@ from django.utils import timezone
 from quotes.exports.records import NO_VERDICT, ClaimRecord, iter_records, permalink
 from quotes.models import Article, Claim
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~])")
+# Only what would change how the text renders: emphasis (* and _ at a word's edge), code,
+# links and images ([ ]), a backslash, a doubled ~ (strikethrough). Full stops, hyphens,
+# brackets and the like in prose ("U.S.", "-5%", "(2020)") are left as written.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]]|(?<!\w)_|_(?!\w)|~(?=~))")
+# "&" only where it would start an entity ("&copy;"); "AT&T" stays.
+_ENTITY_START = re.compile(r"&(?=#?\w+;)")
 
 
 def md_escape(text: str) -> str:
-    """User text made inert in Markdown: no emphasis, links, headings or raw HTML.
+    """User text made inert in Markdown, with as little escaping as that takes.
 
     Whitespace runs (newlines included) become one space so the text cannot start a
-    line of its own (a heading, list or quote). <, > and & become entities because many
-    Markdown renderers pass raw HTML through.
+    line of its own (a heading, list or quote): it always follows a marker of ours.
+    < and > become entities because many Markdown renderers pass raw HTML through.
     """
     text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _ENTITY_START.sub("&amp;", text).replace("<", "&lt;").replace(">", "&gt;")
+    # "\](" as well as "\[": a link needs both, and a reader should not see the pair
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("](", "]\\(")
+    # closing #s would end a heading early
+    return re.sub(r"(#+)$", lambda m: "\\#" * len(m.group(1)), text)
 
 
 def md_url(url: str) -> str:
@@ -38,10 +46,20 @@ def _md_link(text: str, url: str) -> str:
     return f"[{md_escape(text or url)}]({md_url(url)})" if url else md_escape(text)
 
 
+def _md_url_link(url: str) -> str:
+    """A URL shown as itself, so it survives printing or pasting as plain text."""
+    return f"<{md_url(url)}>"
+
+
 def iter_markdown(
-    claims: QuerySet[Claim], *, title: str, article: Article | None = None
+    claims: QuerySet[Claim],
+    *,
+    title: str,
+    article: Article | None = None,
+    description: str = "",
+    scope: str = "",
 ) -> Iterator[bytes]:
-    """Stream the Markdown report: article metadata, then each claim with its verdict.
+    """Stream the Markdown report: what the HTML report carries, claim by claim.
 
     The query and the first chunk of claims run now, the rest as the bytes are read.
     """
@@ -49,6 +67,10 @@ def iter_markdown(
     lines = [f"# {md_escape(title)}", ""]
     if article is not None:
         lines += _md_article_lines(article)
+    if description:
+        lines += [f"**{md_escape(description)}**", ""]
+    if scope:
+        lines += [md_escape(scope), ""]
     lines += [f"_{md_escape(settings.FACTCHECK_ORG_NAME)}, exported {generated}_", "", ""]
     return _pieces("\n".join(lines).encode(), iter_records(claims), with_article=article is None)
 
@@ -59,7 +81,7 @@ def _pieces(
     yield heading
     count = 0
     for count, record in enumerate(records, start=1):
-        yield "\n".join(_md_claim(record, count, with_article=with_article)).encode()
+        yield "\n".join(_md_claim(record, count)).encode()
     if not count:
         yield b"_No claims._\n"
 
@@ -69,7 +91,7 @@ def _md_article_lines(article: Article) -> list[str]:
     if article.outlet:
         lines.append(f"- **Outlet:** {md_escape(article.outlet)}")
     if article.url:
-        lines.append(f"- **URL:** {_md_link(article.url, article.url)}")
+        lines.append(f"- **URL:** {_md_url_link(article.url)}")
     if article.published:
         lines.append(f"- **Published:** {article.published.isoformat()}")
     if article.byline:
@@ -77,31 +99,54 @@ def _md_article_lines(article: Article) -> list[str]:
     return [*lines, ""] if lines else []
 
 
-def _md_claim(record: ClaimRecord, number: int, *, with_article: bool) -> list[str]:
+def _md_where(record: ClaimRecord) -> str:
+    claim, article = record.claim, record.claim.article
+    parts = [md_escape(claim.context)] if claim.context else []
+    place = md_escape(article.title)
+    if article.outlet and article.outlet not in article.title:
+        place += f" ({md_escape(article.outlet)})"
+    if article.published:
+        place += f", {article.published.isoformat()}"
+    if article.url:
+        place += f", {_md_url_link(article.url)}"
+    return "; ".join([*parts, place])
+
+
+def _md_claim(record: ClaimRecord, number: int) -> list[str]:
     claim, verdict = record.claim, record.verdict
-    lines = [f"## {number}\\. {md_escape(claim.exact)}", ""]
-    if with_article:
-        lines.append(f"- **Article:** {_md_link(claim.article.title, claim.article.url)}")
+    lines = [f"## {number}. {md_escape(record.summary)}", "", f"> {md_escape(claim.exact)}", ""]
     if claim.speaker:
         speaker = md_escape(claim.speaker.name)
         if claim.speaker.role:
             speaker += f", {md_escape(claim.speaker.role)}"
-        lines.append(f"- **Speaker:** {speaker}")
+        lines.append(f"- **Said by:** {speaker}")
     elif claim.speaker_text:
-        lines.append(f"- **Speaker:** not named; the article says {md_escape(claim.speaker_text)}")
+        lines.append(f"- **Said by:** not named; the article says {md_escape(claim.speaker_text)}")
     else:
-        lines.append("- **Speaker:** unattributed")
-    lines.append(f"- **Kind:** {claim.get_kind_display()}")
+        lines.append("- **Said by:** unattributed")
+    lines.append(f"- **Where and when:** {_md_where(record)}")
     if verdict is not None:
-        lines.append(f"- **Verdict:** {md_escape(verdict.rating.label)}")
-        lines.append(f"- **Rationale:** {md_escape(verdict.rationale)}")
-        lines.append(f"- **Permalink:** {_md_link(permalink(verdict), permalink(verdict))}")
+        lines.append(f"- **Rating:** {md_escape(verdict.rating.label)}")
+        lines.append(f"- **Why:** {md_escape(verdict.rationale)}")
+        byline = []
+        if verdict.published_at:
+            byline.append(f"published {timezone.localdate(verdict.published_at).isoformat()}")
+        if record.reviewer:
+            byline.append(f"checked by {md_escape(record.reviewer)}")
+        byline.append(_md_url_link(permalink(verdict)))
+        lines.append(f"- **Fact check:** {', '.join(byline)}")
     else:
-        lines.append(f"- **Verdict:** {NO_VERDICT}")
+        lines.append(f"- **Rating:** {NO_VERDICT}")
     if record.evidence:
-        lines.append("- **Evidence:**")
+        lines.append("- **Sources:**")
         for e in record.evidence:
-            item = f"  - {e.get_stance_display()}: {_md_link(str(e.source), e.source.url)}"
+            source = e.source
+            item = f"  - {e.get_stance_display()}: {md_escape(str(source))}"
+            if source.publisher:
+                item += f", {md_escape(source.publisher)}"
+            if source.published:
+                item += f", {source.published.isoformat()}"
+            item += f", {_md_url_link(source.url)}"
             if e.excerpt:
                 item += f": “{md_escape(e.excerpt)}”"
             lines.append(item)

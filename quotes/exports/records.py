@@ -30,9 +30,14 @@ def permalink(verdict: Verdict) -> str:
 
 
 def person_name(user: Any) -> str:
+    """A reviewer's name as readers should see it: the full name, never the login.
+
+    A login ("jdoe2") is an account detail, not a byline: without a full name in the
+    account, exports name no one rather than the login.
+    """
     if user is None:
         return ""
-    return user.get_full_name() or user.get_username()
+    return str(user.get_full_name()).strip()
 
 
 @dataclass
@@ -51,6 +56,25 @@ class ClaimRecord:
     @property
     def permalink(self) -> str:
         return permalink(self.verdict) if self.verdict else ""
+
+    @property
+    def summary(self) -> str:
+        return self.claim.short_summary
+
+    @property
+    def reviewer(self) -> str:
+        return person_name(self.verdict.reviewer) if self.verdict else ""
+
+    @property
+    def where(self) -> str:
+        """Where and when, in words: "a floor speech; Title (Outlet), 2020-03-01"."""
+        claim, article = self.claim, self.claim.article
+        place = article.title
+        if article.outlet and article.outlet not in place:
+            place += f" ({article.outlet})"
+        if article.published:
+            place += f", {article.published.isoformat()}"
+        return "; ".join(part for part in (claim.context, place) if part)
 
 
 def export_queryset(claims: QuerySet[Claim]) -> QuerySet[Claim]:

@@ -1,9 +1,16 @@
 """The LIAR data set (Wang 2017): PolitiFact statements with their labels.
 
 Each statement becomes an article (body = the statement) with one claim of kind
-statement, its speaker (job title as role, party and state kept) and a verdict with the
-mapped rating. The verdicts are imported **in review**, not published: PolitiFact checked
-these statements, we did not, and a published verdict would go out as our ClaimReview.
+statement, its speaker (job title as role, party and state kept) and PolitiFact's label
+as an ExternalReview: PolitiFact checked these statements, we did not, so the label is a
+record of their finding, never a verdict of ours (nothing to publish, export as our
+ClaimReview or count in our scorecards). An editor who checks a statement writes our
+own verdict beside it.
+
+Speakers: LIAR names them by slug ("beto-orourke"). A registry speaker or alias that
+folds to the same slug is used as it is; otherwise the name is rebuilt with casing
+rules (quotes.text.slugnames), and slugs of media ("chain-email") or rows whose party
+is "organization" are not made persons.
 """
 
 from __future__ import annotations
@@ -12,7 +19,6 @@ import re
 from dataclasses import dataclass
 
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
 from quotes.imports.claimreview import rating_key
 from quotes.imports.datasets import (
@@ -25,7 +31,8 @@ from quotes.imports.datasets import (
 )
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.imports.text import ImportRefused
-from quotes.models import Rating, Verdict
+from quotes.models import ExternalReview, Rating, Speaker
+from quotes.text.slugnames import kind_from_slug, name_from_slug, slug_key
 
 DATASET = "liar"
 # LIAR's six labels on our scale, by the seeded slug and label: an editor may rename
@@ -39,6 +46,16 @@ LABELS = {
     "mostly-true": ("mostly-true", "Mostly true"),
     "true": ("true", "True"),
 }
+# PolitiFact's own words for its labels, as shown beside the claim.
+PUBLISHER_LABELS = {
+    "pants-fire": "Pants on Fire",
+    "false": "False",
+    "barely-true": "Barely True",
+    "half-true": "Half True",
+    "mostly-true": "Mostly True",
+    "true": "True",
+}
+PUBLISHER_URL = "https://www.politifact.com/"
 # The raw train/valid/test.tsv columns (no header row).
 RAW_COLUMNS = [
     "id",
@@ -78,8 +95,8 @@ class Row:
 
 
 def speaker_name(slug: str) -> str:
-    """LIAR names speakers by slug ("dwayne-bohac"): make a readable name of it."""
-    return " ".join(part.capitalize() for part in slug.replace("_", "-").split("-") if part)
+    """LIAR names speakers by slug ("beto-orourke"): a readable name ("Beto O'Rourke")."""
+    return name_from_slug(slug)
 
 
 def parse(text: str, source: str) -> list[Row]:
@@ -192,19 +209,38 @@ def import_liar(text: str, source: str) -> DatasetResult:
     return result
 
 
-def _create(rows: list[Row], ratings: dict[str, Rating]) -> int:
+def _speakers(rows: list[Row]) -> dict[str, Speaker | None]:
+    """Each row's speaker by slug: the registry's (names and aliases folded as slugs fold
+    them), else a new one, created in bulk."""
     speakers = SpeakerRegistry.load()
-    found = [
-        speakers.get_or_create(
+    by_slug_key: dict[str, Speaker] = {}
+    for key, speaker in sorted(speakers.by_key.items()):
+        by_slug_key.setdefault(slug_key(speaker.name), speaker)
+        by_slug_key.setdefault(slug_key(key), speaker)
+    found: dict[str, Speaker | None] = {}
+    for row in rows:
+        if row.speaker in found:
+            continue
+        known = by_slug_key.get(slug_key(row.speaker)) if row.speaker else None
+        if known is not None:
+            found[row.speaker] = known
+            continue
+        kind = kind_from_slug(row.speaker, row.party)
+        party = "" if row.party.lower() in ("organization", "none") else row.party
+        found[row.speaker] = speakers.get_or_create(
             speaker_name(row.speaker),
             defer=True,
-            role=row.job_title[:300],
-            party=row.party[:100],
+            kind=kind,
+            role=row.job_title[:300] if kind != Speaker.Kind.OTHER else "",
+            party=party[:100],
             state=row.state[:100],
         )
-        for row in rows
-    ]
     speakers.save_deferred(BATCH)
+    return found
+
+
+def _create(rows: list[Row], ratings: dict[str, Rating]) -> int:
+    found = _speakers(rows)
     claims = create_statement_articles(
         [
             Statement(
@@ -212,33 +248,33 @@ def _create(rows: list[Row], ratings: dict[str, Rating]) -> int:
                 title_for(row),
                 row.statement,
                 {
-                    "speaker": speaker,
+                    "speaker": found[row.speaker],
                     "context": row.context[:300],
                     "subjects": row.subjects.replace(",", ", ")[:300],
                 },
             )
-            for row, speaker in zip(rows, found, strict=True)
+            for row in rows
         ],
         dataset=DATASET,
         outlet=OUTLET,
         method=METHOD,
         reason=REASON,
     )
-    bulk_create_with_history(
+    ExternalReview.objects.bulk_create(
         [
-            Verdict(
+            ExternalReview(
                 claim=claim,
+                origin=ExternalReview.Origin.LIAR,
+                external_id=row.statement_id[:100],
+                publisher_name=OUTLET,
+                publisher_url=PUBLISHER_URL,
+                rating_label=PUBLISHER_LABELS[row.label],
+                # LIAR's six labels are PolitiFact's Truth-O-Meter, which our scale copies.
                 rating=ratings[row.label],
-                status=Verdict.Status.IN_REVIEW,
-                rationale=(
-                    f"Imported from LIAR (PolitiFact label “{row.label}”, "
-                    f"statement {row.statement_id}); not checked by us yet."
-                ),
+                claim_location=row.context[:300],
             )
             for claim, row in zip(claims, rows, strict=True)
         ],
-        Verdict,
         batch_size=BATCH,
-        default_change_reason=REASON,
     )
     return len(claims)

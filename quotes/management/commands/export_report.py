@@ -11,14 +11,20 @@ from quotes.models import Article
 
 class Command(BaseCommand):
     help = (
-        "Export one article's report as html, pdf, md, csv, json or claimreview "
-        "(only published verdicts appear). Writes to standard output unless -o is given."
+        "Export one article's report as html, pdf, md, csv, json or claimreview: its claims "
+        "with a published verdict, or all with --include-unchecked (only published verdicts "
+        "appear). Writes to standard output unless -o is given."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("article_id", type=int, help="The article's id.")
         parser.add_argument("--format", "-f", choices=FORMATS, default="html", dest="fmt")
         parser.add_argument("-o", "--output", default=None, help="File to write (default: stdout).")
+        parser.add_argument(
+            "--include-unchecked",
+            action="store_true",
+            help="Also list the claims without a published verdict.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         article = Article.objects.filter(pk=options["article_id"]).first()
@@ -34,7 +40,9 @@ class Command(BaseCommand):
             raise CommandError(f"The folder of {output} does not exist.")
         try:
             # standalone: a file opened outside the web app needs its stylesheet inside it.
-            export = export_article(article, fmt, standalone=True)
+            export = export_article(
+                article, fmt, include_unchecked=options["include_unchecked"], standalone=True
+            )
             if output is None:
                 # Every format but PDF is UTF-8 text, and each chunk is whole characters.
                 for chunk in export.chunks:

@@ -1,26 +1,26 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 
-from quotes.imports.claimreview import ImportResult, import_reviews
+from quotes.imports.claimreview import ImportResult, NotReadable, import_reviews, load_document
 from quotes.imports.text import ImportRefused, read_text
 from quotes.services import refresh_after_bulk_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import schema.org ClaimReview JSON(-LD): one object, a list, or an @graph. Each review "
-        "becomes an article with one claim and a published verdict; unusable reviews are "
-        "skipped and listed with the reason."
+        "Import schema.org ClaimReview JSON(-LD): one object, a list, an @graph, records "
+        "wrapped as {fixture, claimreview}, or an HTML page with JSON-LD. Each review is kept "
+        "as another organisation's fact check on a claim (never as our verdict); unusable "
+        "reviews are listed with the reason."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="A JSON file of ClaimReview markup.")
+        parser.add_argument("file", help="A JSON file of ClaimReview markup, or an HTML page.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -31,11 +31,9 @@ class Command(BaseCommand):
         if not text.strip():
             raise CommandError(f"{path} is empty.")
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise CommandError(
-                f"{path} is not JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}."
-            ) from exc
+            data = load_document(text)
+        except NotReadable as exc:
+            raise CommandError(f"{path} is {exc}.") from exc
         except RecursionError as exc:
             raise CommandError(f"{path} nests its arrays or objects too deeply.") from exc
 
@@ -49,21 +47,17 @@ class Command(BaseCommand):
         if result.created:
             refresh_after_bulk_import()
         if result.created == 0 and result.duplicates == 0:
-            # Nothing was written (rating labels are only created with a verdict): say why.
+            # Nothing was written: say why.
             reasons = "\n  ".join(result.skipped) or "the file holds no ClaimReview"
             raise CommandError(f"No ClaimReview could be imported from {path}:\n  {reasons}")
         self._report(result)
 
     def _report(self, result: ImportResult) -> None:
         self.stdout.write(
-            f"Imported {result.created} ClaimReview(s) as published verdicts "
-            f"in {result.articles} new article(s); {result.duplicates} were already imported."
+            f"Imported {result.created} ClaimReview(s) as other organisations' fact checks "
+            f"(not our verdicts) in {result.articles} new article(s), {result.mapped} of them "
+            f"placed on our rating scale; {result.duplicates} were already imported."
         )
-        if result.new_ratings:
-            self.stdout.write(
-                "New rating labels, flagged for an editor to place on the scale: "
-                + ", ".join(f"“{label}”" for label in result.new_ratings)
-            )
         for note in result.notes:
             self.stdout.write(f"Note: {note}")
         if result.skipped:

@@ -14,7 +14,8 @@ from quotes.services import refresh_after_bulk_import
 class Command(BaseCommand):
     help = (
         "Import the LIAR data set (TSV, with or without a header row): one article and claim "
-        "per statement, with its speaker and a verdict *in review* carrying PolitiFact's label."
+        "per statement, with its speaker and PolitiFact's rating kept beside it as their fact "
+        "check (never as our verdict)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         refresh_after_bulk_import()
         self.stdout.write(
-            f"Imported {result.created} LIAR statements as claims with verdicts in review "
-            "(PolitiFact's labels, not our checks: publish only after review)."
+            f"Imported {result.created} LIAR statements as claims with PolitiFact's rating beside "
+            "them (their fact checks, not our verdicts)."
         )
         write_skipped(self.stdout, result.skipped)
