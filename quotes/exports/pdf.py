@@ -222,7 +222,11 @@ class PdfJob:
 
     def _run(self) -> None:
         try:
-            article = Article.objects.filter(pk=self.article_id).first()
+            article = (
+                None
+                if self.article_id is None
+                else Article.objects.filter(pk=self.article_id).first()
+            )
             pdf = render_pdf(
                 Claim.objects.filter(pk__in=self.claim_ids),
                 title=self.title,

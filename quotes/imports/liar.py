@@ -231,7 +231,7 @@ def _speakers(rows: list[Row]) -> dict[str, Speaker | None]:
             speaker_name(row.speaker),
             defer=True,
             kind=kind,
-            role=row.job_title[:300] if kind != Speaker.Kind.OTHER else "",
+            role=row.job_title[:300] if kind != "other" else "",
             party=party[:100],
             state=row.state[:100],
         )
