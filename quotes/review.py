@@ -320,6 +320,8 @@ def create_claim(
         raise ReviewError("Unknown claim kind.")
     with transaction.atomic():
         locked = _lock_article(article.pk)
+        if version is not None and version > locked.version:
+            raise StaleEdit(locked)  # a version the article never had: a forged form
         if _overlaps(locked.pk, start, end, kind):
             # A claim made since the selection was shown is a conflict to show (409); one
             # that was on the page already is a plain refusal. A selection elsewhere on an
