@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 LIAR = SHARED / "liar" / "liar_all.tsv"
 CLIMATE = SHARED / "climate_fever" / "climate-fever.jsonl"
-PG_BENCH_DB = "factcheck_bench_backup"
+PG_BENCH_DB = f"factcheck_bench_backup_{os.getpid()}"  # runs side by side never share one
 
 
 def synthetic_liar(path: Path, rows: int = 16_000) -> None:

@@ -47,6 +47,7 @@ BACKUP_MODELS = [
     "quotes.claim",
     "quotes.historicalclaim",
     "quotes.evidence",
+    "quotes.externalreview",
     "quotes.verdict",
     "quotes.historicalverdict",
 ]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 import stat
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from django.urls import reverse
 from quotes import backup as backup_module
 from quotes import exports
 from quotes.backup import BACKUP_MODELS, BackupError
-from quotes.models import Article, Claim, Evidence, Rating, Speaker, Verdict
+from quotes.models import Article, Claim, Evidence, ExternalReview, Rating, Speaker, Verdict
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,
@@ -269,3 +270,27 @@ def test_the_migration_repairs_history_that_points_at_deleted_rows(tmp_path: Pat
 
     assert not history.objects.filter(reviewer_id=999_999).exists()
     assert Rating.objects.get(pk=old.pk).needs_review
+
+
+def test_fact_checks_by_other_organisations_are_backed_up(tmp_path: Path) -> None:
+    call_command(
+        "import_claimreview",
+        str(Path(__file__).parent / "fixtures" / "claimreview_quirks.json"),
+        stdout=io.StringIO(),
+    )
+    before = list(
+        ExternalReview.objects.order_by("id").values(
+            "id", "claim_id", "rating_label", "rating__slug", "published_at", "appearances"
+        )
+    )
+    assert before
+    backup = tmp_path / "backup.json"
+    call_command("export_all", str(backup))
+    call_command("flush", "--noinput")
+
+    call_command("import_all", str(backup))
+
+    after = ExternalReview.objects.order_by("id").values(
+        "id", "claim_id", "rating_label", "rating__slug", "published_at", "appearances"
+    )
+    assert list(after) == before

@@ -10,14 +10,24 @@ from django.db import transaction
 
 from quotes.backup import restore_backup
 from quotes.imports.text import ImportRefused, read_text
-from quotes.models import Article, Claim, Source, Speaker, Verdict, http_url_validator
+from quotes.models import (
+    Article,
+    Claim,
+    ExternalReview,
+    Source,
+    Speaker,
+    Verdict,
+    http_url_validator,
+)
 from quotes.services import refresh_after_bulk_import
 
 
 def unsafe_urls() -> list[str]:
     """The stored article and source URLs that are not http(s) web addresses."""
     bad = []
-    for model, field in ((Article, "url"), (Source, "url"), (Source, "archived_url")):
+    checked = [(Article, "url"), (Source, "url"), (Source, "archived_url")]
+    checked += [(ExternalReview, f) for f in ("publisher_url", "review_url", "speaker_url")]
+    for model, field in checked:
         for url in model.objects.exclude(**{field: ""}).values_list(field, flat=True):
             try:
                 http_url_validator(url)
