@@ -2,7 +2,7 @@
 
 Both functions take and return querysets or lists of Claims so that views, filters
 and exports share one implementation. On PostgreSQL the queries are written to
-match the indexes and the stored vector of migrations 0003, 0005, 0006 and 0011 (see
+match the indexes and the stored vector of migrations 0003, 0005, 0006 and 0012 (see
 tests/test_search.py's EXPLAIN checks); on SQLite a plain case-insensitive match is good
 enough for a laptop.
 """
@@ -29,7 +29,7 @@ from quotes.models import Claim, ExternalReview, Speaker
 from quotes.text import normalize_name
 
 _WORD = re.compile(r"\w{4,}")
-# The prefix of a claim's text that the trigram index holds (migration 0011; the stored
+# The prefix of a claim's text that the trigram index holds (migration 0012; the stored
 # tsvector holds the first 100,000 characters): an index row of the whole of a long
 # claim is over PostgreSQL's limit of 8,191 bytes.
 TRIGRAM_CHARS = 2000

@@ -2,7 +2,7 @@
 
 The trigram index once took a claim's whole text (a row over 8,191 bytes from about
 4.8 KB of varied words) and the stored tsvector too (over 1 MB: "string is too long for
-tsvector"): both index a bounded prefix now (migration 0011). SQLite has neither index,
+tsvector"): both index a bounded prefix now (migration 0012). SQLite has neither index,
 so these tests are PostgreSQL only.
 """
 
