@@ -268,6 +268,12 @@ class PublishForm(forms.Form):
         "fact-checker should change.",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The panel also holds the evidence form, whose note would take the same id: each
+        # label must name its own field.
+        kwargs.setdefault("auto_id", "id_publish_%s")
+        super().__init__(*args, **kwargs)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         note = (data.get("note") or "").strip()
