@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from quotes import exports
 from quotes.exports.claimreview import RatingScale, build_claimreview
-from quotes.exports.records import permalink
+from quotes.exports.records import first_publications, permalink, person_name
 from quotes.models import Article, Claim, Evidence, Verdict
 
 # What json_script escapes: inside <script> the HTML parser ends the element at "</",
@@ -106,15 +106,18 @@ def claims_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
 def public_verdict(request: HttpRequest, pk: int) -> HttpResponse:
     # Drafts and verdicts in review are not public: they 404 like unknown ids.
     verdict = get_object_or_404(
-        Verdict.objects.select_related("claim__article", "claim__speaker", "rating"),
+        Verdict.objects.select_related("claim__article", "claim__speaker", "rating", "reviewer"),
         pk=pk,
         status=Verdict.Status.PUBLISHED,
     )
     claim = verdict.claim
     evidence = Evidence.objects.filter(claim=claim).select_related("source").order_by("created")
-    review = build_claimreview(claim, verdict, RatingScale.load())
+    first_published = first_publications([verdict]).get(verdict.pk)
+    review = build_claimreview(claim, verdict, RatingScale.load(), first_published=first_published)
     context = {
         "verdict": verdict,
+        "first_published": first_published,
+        "reviewer": person_name(verdict.reviewer),
         "claim": claim,
         "article": claim.article,
         "evidence": evidence,

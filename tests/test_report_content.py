@@ -109,7 +109,7 @@ def test_html_report_shows_where_when_and_sources_with_urls_and_dates(
     source_url = first.evidence.get().source.url
     # the URL is the link's text too, so it is on paper and a target in the PDF
     assert f'<a class="url" href="{source_url}">{source_url}</a>' in html
-    assert first.short_summary in html and f"“{first.exact}”" in html
+    assert first.short_summary in html and f">{first.exact}</blockquote>" in html
 
 
 def test_csv_opens_in_excel_and_carries_rationale_sources_and_dates(

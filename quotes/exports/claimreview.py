@@ -135,6 +135,9 @@ def build_claimreview(
     if verdict.published_at is not None:
         published = first_published or verdict.published_at
         review["datePublished"] = timezone.localdate(published).isoformat()
+        if verdict.correction_note:
+            # republished after a correction: when it last changed
+            review["dateModified"] = timezone.localdate(verdict.published_at).isoformat()
     if verdict.rationale:
         review["reviewBody"] = verdict.rationale
     return review
@@ -155,7 +158,9 @@ def _reviews(records: Iterable[ClaimRecord], scale: RatingScale) -> Iterator[byt
     for record in records:
         if record.verdict is None:
             continue
-        review = build_claimreview(record.claim, record.verdict, scale)
+        review = build_claimreview(
+            record.claim, record.verdict, scale, first_published=record.first_published
+        )
         yield (("," if index else "") + "\n" + json.dumps(review, ensure_ascii=False)).encode()
         index += 1
     yield b"\n]\n"

@@ -99,6 +99,8 @@ def record_json(record: ClaimRecord) -> dict[str, Any]:
             "status": verdict.status,
             "rating": rating_json(verdict.rating),
             "rationale": verdict.rationale,
+            "correction_note": verdict.correction_note,
+            "first_published_at": _iso(record.first_published or verdict.published_at),
             "reviewer": person_name(verdict.reviewer),
             "published_at": _iso(verdict.published_at),
             "url": permalink(verdict),

@@ -135,6 +135,8 @@ def _md_claim(record: ClaimRecord, number: int) -> list[str]:
             byline.append(f"checked by {md_escape(record.reviewer)}")
         byline.append(_md_url_link(permalink(verdict)))
         lines.append(f"- **Fact check:** {', '.join(byline)}")
+        if record.correction:
+            lines.append(f"- **Correction:** {md_escape(record.correction)}")
     else:
         lines.append(f"- **Rating:** {NO_VERDICT}")
     if record.evidence:

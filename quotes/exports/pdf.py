@@ -68,10 +68,11 @@ def render_pdf(
 
 # --- large PDFs in the background ---------------------------------------------------------
 
-# WeasyPrint lays out about 15-30 claims a second on one core: a report up to this size
-# renders within the request, well inside gunicorn's 30 s timeout; a larger one renders in
-# a background thread, and its URL answers "being prepared" until the file is there.
-PDF_INLINE_LIMIT = 150
+# WeasyPrint lays out about 15 claims per CPU second here (benchmarks/exports.py): a
+# report up to this size renders within the request, well inside gunicorn's 30 s timeout;
+# a larger one renders in a background thread, and its URL answers "being prepared" until
+# the file is there.
+PDF_INLINE_LIMIT = 100
 # A job marked running for longer than this was lost with its worker: start it again.
 STALE_JOB_SECONDS = 15 * 60
 _threads: dict[str, threading.Thread] = {}

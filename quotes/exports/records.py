@@ -8,6 +8,7 @@ through a forwarded report or a CSV pasted into a spreadsheet.
 
 from __future__ import annotations
 
+import datetime as dt
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Min, Prefetch, QuerySet
 from django.urls import reverse
 
 from quotes.models import Claim, Evidence, Verdict
@@ -48,6 +49,8 @@ class ClaimRecord:
     verdict: Verdict | None
     evidence: list[Evidence]
     history: list[Any] = field(default_factory=list)
+    # When a corrected verdict was first published (it is republished after a correction).
+    first_published: dt.datetime | None = None
 
     @property
     def stance_counts(self) -> Counter[str]:
@@ -56,6 +59,11 @@ class ClaimRecord:
     @property
     def permalink(self) -> str:
         return permalink(self.verdict) if self.verdict else ""
+
+    @property
+    def correction(self) -> str:
+        """The correction note of a verdict republished after a change, else ""."""
+        return self.verdict.correction_note if self.verdict else ""
 
     @property
     def summary(self) -> str:
@@ -201,6 +209,7 @@ def _records(batch: list[Claim], with_history: bool) -> Iterator[ClaimRecord]:
         )
         for row in rows:
             history[row.id].append(row)
+    first = first_publications([v for v in verdicts.values() if v is not None])
     for claim in batch:
         verdict = verdicts[claim.pk]
         yield ClaimRecord(
@@ -208,4 +217,23 @@ def _records(batch: list[Claim], with_history: bool) -> Iterator[ClaimRecord]:
             verdict=verdict,
             evidence=list(claim.evidence.all()),
             history=history.get(verdict.pk, []) if verdict else [],
+            first_published=first.get(verdict.pk) if verdict else None,
         )
+
+
+def first_publications(verdicts: list[Verdict]) -> dict[int, dt.datetime]:
+    """When each corrected verdict was first published, from its history (one query).
+
+    Only corrected verdicts (with a correction note) are looked up: for the others the
+    current publication is the first.
+    """
+    ids = [v.pk for v in verdicts if v.correction_note]
+    if not ids:
+        return {}
+    rows = (
+        Verdict.history.filter(id__in=ids, status=Verdict.Status.PUBLISHED)
+        .values("id")
+        .annotate(first=Min("published_at"))
+        .order_by()
+    )
+    return {row["id"]: row["first"] for row in rows if row["first"] is not None}
