@@ -90,6 +90,7 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "quotes:import": (CHECKER, {"GET", "POST"}),
     "quotes:article": (CHECKER, {"GET"}),
     "quotes:article_claim_create": (CHECKER, {"POST"}),
+    "quotes:reshape_undo": (CHECKER, {"POST"}),
     "quotes:claims": (CHECKER, {"GET"}),
     "quotes:claim": (CHECKER, {"GET"}),
     "quotes:claim_speaker": (CHECKER, {"POST"}),
