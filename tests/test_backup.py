@@ -157,7 +157,7 @@ def test_deleting_the_account_that_wrote_a_verdict_breaks_no_backup_page_or_expo
 ) -> None:
     boss = editor(username="boss")
     writer = fact_checker(username="writer")
-    verdict = VerdictFactory(reviewer=writer)
+    verdict = VerdictFactory(reviewer=writer, status=Verdict.Status.IN_REVIEW)
     verdict._history_user = boss
     verdict.publish(by=boss)
     writer.delete()

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from quotes.imports.speakers import SpeakerRegistry, find_speaker
 from quotes.imports.text import ImportRefused, read_text
-from quotes.models import Article, Rating, Speaker
+from quotes.models import Article, ExternalReview, Rating, Speaker
 from quotes.text import ProposedSpeaker
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -146,7 +146,7 @@ def test_import_liar_finds_a_rating_whose_slug_an_editor_renamed(db: None) -> No
     out = run("import_liar", LIAR)
 
     assert "Imported 4 LIAR statements" in out
-    assert Article.objects.filter(claims__verdict__rating__slug="pants-on-fire").count() == 1
+    assert ExternalReview.objects.filter(rating__slug="pants-on-fire").count() == 1
 
 
 def test_articles_outside_data_sets_never_collide(db: None) -> None:

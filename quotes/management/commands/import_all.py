@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
+from django.db import models, transaction
 
 from quotes.backup import restore_backup
 from quotes.imports.text import ImportRefused, read_text
@@ -25,10 +25,11 @@ from quotes.services import refresh_after_bulk_import
 def unsafe_urls() -> list[str]:
     """The stored article and source URLs that are not http(s) web addresses."""
     bad = []
-    checked = [(Article, "url"), (Source, "url"), (Source, "archived_url")]
+    checked: list[tuple[type[models.Model], str]] = [(Article, "url"), (Source, "url")]
+    checked += [(Source, "archived_url")]
     checked += [(ExternalReview, f) for f in ("publisher_url", "review_url", "speaker_url")]
     for model, field in checked:
-        for url in model.objects.exclude(**{field: ""}).values_list(field, flat=True):
+        for url in model._default_manager.exclude(**{field: ""}).values_list(field, flat=True):
             try:
                 http_url_validator(url)
             except ValidationError:
