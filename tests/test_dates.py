@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quotes import exports
-from quotes.models import Article, Claim, Evidence, ExternalReview
+from quotes.models import Article, Claim, Evidence, ExternalReview, Verdict
 from tests.factories import ArticleFactory, ClaimFactory
 
 pytestmark = pytest.mark.django_db
@@ -46,19 +46,25 @@ def test_a_claimreview_at_the_edge_of_time_imports_without_its_dates_and_breaks_
     call_command("import_claimreview", str(path), stdout=out)
 
     assert "no usable datePublished (a date between 1800 and 2200)" in out.getvalue()
-    imported = ExternalReview.objects.select_related("claim__article").get()
-    assert imported.published_at is None and imported.claim.article.published is None
-    claim = imported.claim
+    # another organisation's fact check: recorded beside the claim, never our verdict
+    found = ExternalReview.objects.select_related("claim__article").get()
+    assert found.published_at is None and found.claim.article.published is None
+    assert found.summary == "checker.example.org rated this False"
+    assert not Verdict.objects.exists()
+    claim = found.claim
     for url in [
         reverse("quotes:claims"),
         reverse("quotes:claim", args=[claim.pk]),
         reverse("quotes:article", args=[claim.article_id]),
         reverse("admin:quotes_claim_change", args=[claim.pk]),
+        reverse("admin:quotes_claim_changelist"),
         reverse("admin:quotes_article_changelist"),
     ]:
         assert editor_client.get(url).status_code == 200, url
     body = b"".join(exports.export_claims(Claim.objects.all(), "json").chunks)
     assert "The moon is made of cheese." in body.decode()
+    body = b"".join(exports.export_claims(Claim.objects.all(), "claimreview").chunks)
+    assert json.loads(body) == []
 
 
 def test_the_import_form_refuses_a_date_out_of_range(checker_client: Client) -> None:
