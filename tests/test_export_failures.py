@@ -87,7 +87,7 @@ def test_the_csv_failure_note_is_a_row_of_its_own(
     fail_after_first_chunk(monkeypatch)
 
     response = checker_client.get(reverse("reports:claims_export", args=["csv"]))
-    rows = list(csv.reader(io.StringIO(read_until_broken(response).decode())))
+    rows = list(csv.reader(io.StringIO(read_until_broken(response).decode("utf-8-sig"))))
 
     assert rows[0][0] == "claim_id"
     assert len(rows) == 1 + 2 * CHUNK + 1
@@ -137,6 +137,6 @@ def test_pathological_searches_export_whole_files(
     response = checker_client.get(reverse("reports:claims_export", args=["csv"]), {"q": q})
 
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][0] == "claim_id"
     assert all(not row[0].startswith("EXPORT FAILED") for row in rows)
