@@ -84,10 +84,9 @@ def synthetic(statements: list[str], n: int, seed: int = 7) -> list[str]:
 
 
 def add_checked(texts: list[str]) -> None:
-    """Bulk-add checked claims the way import_liar stores them (imported, in review)."""
-    from quotes.models import Article, Claim, Rating, Verdict
+    """Bulk-add checked claims the way import_liar stores them (with an ExternalReview)."""
+    from quotes.models import Article, Claim, ExternalReview
 
-    false = Rating.objects.get(slug="false")
     for i in range(0, len(texts), 5000):
         chunk = texts[i : i + 5000]
         articles = Article.objects.bulk_create(
@@ -99,8 +98,13 @@ def add_checked(texts: list[str]) -> None:
                 for a in articles
             ]
         )
-        Verdict.objects.bulk_create(
-            [Verdict(claim=c, rating=false, rationale="synthetic", status="review") for c in claims]
+        ExternalReview.objects.bulk_create(
+            [
+                ExternalReview(
+                    claim=c, origin="liar", publisher_name="PolitiFact", rating_label="False"
+                )
+                for c in claims
+            ]
         )
 
 
