@@ -21,11 +21,10 @@ def build(report: ReportFile) -> exports.Export:
     from quotes.filters import ClaimFilter
 
     data = QueryDict(report.query)
-    filterset = ClaimFilter(data, queryset=Claim.objects.all())
+    filterset = ClaimFilter(data, queryset=Claim.objects.all(), published_only=True)
     if not filterset.is_valid():
         raise exports.ExportError("The filter is not valid any more.")
-    filters = [(name, value) for name, value in data.items() if value]
-    return exports.export_claims(filterset.qs, report.fmt, filters=filters)
+    return exports.export_claims(filterset.qs, report.fmt, description=filterset.describe())
 
 
 def render(report_id: int) -> bool:
