@@ -6,7 +6,7 @@ PORT ?= 8000
 
 LOCAL_ENV ?= .make-run.env
 
-.PHONY: run test serve e2e-deps lint bench loadtest local-env
+.PHONY: run test serve e2e-deps lint bench loadtest local-env worker
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ serve: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
 	$(VENV)/bin/gunicorn factcheck.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+## worker: a Celery worker with beat (feed polling) against CELERY_BROKER_URL, e.g.
+## CELERY_BROKER_URL=redis://127.0.0.1:6379/0; more workers: `celery -A factcheck worker`
+worker: $(VENV)/.runtime
+	@test -n "$$CELERY_BROKER_URL" || { echo "Set CELERY_BROKER_URL (e.g. redis://127.0.0.1:6379/0): without a broker, tasks run inline and no worker is needed."; exit 1; }
+	$(VENV)/bin/celery -A factcheck worker --beat --schedule $(VENV)/celerybeat-schedule --loglevel INFO
 
 ## bench: page latency (median, p95) and query counts at 1k and 13k claims, on SQLite and
 ## PostgreSQL (127.0.0.1:5432), with the 13k/1k ratio per page: benchmarks/web.py

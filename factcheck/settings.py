@@ -173,6 +173,11 @@ TIME_ZONE = os.getenv("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 
+# Files the app writes: reports rendered in the background. Workers on other machines
+# need the same directory (a shared volume), or another storage backend in STORAGES.
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "media/"  # never served directly: downloads go through a permission check
+
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -202,6 +207,37 @@ FACTCHECK_ORG_URL = os.getenv("FACTCHECK_ORG_URL", "http://127.0.0.1:8000/")
 REPORTS_DIR = Path(os.getenv("REPORTS_DIR", str(BASE_DIR / "var" / "reports")))
 # Absolute base for public permalinks in exports (no trailing slash).
 PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# Fetching articles and feeds from the web (quotes/fetch.py): limits of the security boundary.
+FETCH_CONNECT_TIMEOUT = float(os.getenv("FETCH_CONNECT_TIMEOUT", "5"))
+FETCH_READ_TIMEOUT = float(os.getenv("FETCH_READ_TIMEOUT", "10"))
+FETCH_TOTAL_TIMEOUT = float(os.getenv("FETCH_TOTAL_TIMEOUT", "20"))
+FETCH_MAX_BYTES = envint("FETCH_MAX_BYTES", 5 * 1024 * 1024)
+# Hosts ("name" or "name:port") fetched even though they resolve to private or loopback
+# addresses: tests' local servers, a newsroom's intranet. Empty by default.
+FETCH_ALLOWED_HOSTS = envlist("FETCH_ALLOWED_HOSTS", "")
+# How often celery beat polls the feeds; a failing feed waits twice as long after each
+# failure, up to FEED_MAX_BACKOFF_MINUTES.
+FEED_POLL_MINUTES = envint("FEED_POLL_MINUTES", 15)
+FEED_MAX_BACKOFF_MINUTES = envint("FEED_MAX_BACKOFF_MINUTES", 24 * 60)
+
+# Background work (factcheck/celery.py). With no broker, tasks run inline in the process
+# that sends them, so `make run` needs nothing but Python.
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "factcheck")
+CELERY_TASK_ACKS_LATE = True  # a task whose worker dies is run again (tasks are idempotent)
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
+CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 540)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "poll-feeds": {"task": "quotes.tasks.poll_feeds", "schedule": FEED_POLL_MINUTES * 60.0},
+}
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Content-Security-Policy (django-csp 4): no inline script or style anywhere;
 # htmx is served from static files and scripts carry the nonce.

@@ -24,6 +24,8 @@ from quotes.models import (
     Claim,
     Evidence,
     ExternalReview,
+    Feed,
+    FeedEntry,
     Rating,
     ReviewError,
     Source,
@@ -831,3 +833,56 @@ class RatingAdmin(CheckedAdminMixin, admin.ModelAdmin):
             *(f"{obj}: used in the history of a verdict" for obj in objs if obj.pk in used),
         ]
         return deleted, counts, perms_needed, protected
+
+
+@admin.action(description="Poll selected feeds now", permissions=["change"])
+def poll_now(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Feed]) -> None:
+    from quotes import tasks
+
+    feeds = list(queryset.filter(active=True).values_list("pk", flat=True))
+    # an editor asking now lifts the back-off
+    queryset.filter(pk__in=feeds).update(next_poll=None)
+    for feed_id in feeds:
+        tasks.send(tasks.poll_feed, feed_id)
+    modeladmin.message_user(
+        request,
+        f"Polling {len(feeds)} feed(s)"
+        + (" in the background." if not tasks.runs_inline() else ": done."),
+        messages.SUCCESS,
+    )
+
+
+@admin.register(Feed)
+class FeedAdmin(CheckedAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "url", "active", "last_polled", "failures", "next_poll", "error")
+    list_filter = ("active",)
+    search_fields = ("url", "outlet")
+    fields = ("url", "outlet", "active", "last_polled", "last_error", "failures", "next_poll")
+    readonly_fields = ("last_polled", "last_error", "failures", "next_poll")
+    actions = [poll_now]
+
+    @admin.display(description="last error")
+    def error(self, obj: Feed) -> str:
+        return obj.last_error[:120] or "—"
+
+
+@admin.register(FeedEntry)
+class FeedEntryAdmin(CheckedAdminMixin, admin.ModelAdmin):
+    list_display = ("__str__", "feed", "status", "published", "created", "article", "error")
+    list_filter = ("status", "feed")
+    list_select_related = ("feed", "article")
+    search_fields = ("title", "url")
+    readonly_fields = (
+        "feed",
+        "key",
+        "url",
+        "title",
+        "published",
+        "status",
+        "error",
+        "article",
+        "created",
+    )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # entries come from polling

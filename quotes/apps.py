@@ -11,5 +11,6 @@ class QuotesConfig(AppConfig):
     def ready(self) -> None:
         from quotes import (
             checks,  # noqa: F401 - registers the deploy checks
+            registry_signals,  # noqa: F401  (connects the receivers)
             signals,  # noqa: F401  (connects the receivers)
         )

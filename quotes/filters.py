@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse_lazy
 
+from quotes.matching import already_checked_claims
 from quotes.models import Article, Claim, Evidence, Rating, Speaker, SpeakerAlias, Verdict
 from quotes.search import search_claims
 from quotes.text import normalize_name
@@ -86,6 +87,12 @@ class ClaimFilter(django_filters.FilterSet):
         label="Verdict by",
         queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
         empty_label=ANY,
+    )
+    already_checked = django_filters.BooleanFilter(
+        label="Already checked",
+        method="filter_already_checked",
+        widget=AnyBooleanWidget,
+        help_text="Says what a claim with a published or imported fact check says.",
     )
     # Two filters rather than one range widget, so that each date input has its own label.
     date_after = django_filters.DateFilter(
@@ -220,3 +227,11 @@ class ClaimFilter(django_filters.FilterSet):
 
     def filter_stance(self, queryset: QuerySet[Claim], name: str, value: str) -> QuerySet[Claim]:
         return queryset.filter(Exists(Evidence.objects.filter(claim=OuterRef("pk"), stance=value)))
+
+    def filter_already_checked(
+        self, queryset: QuerySet[Claim], name: str, value: bool | None
+    ) -> QuerySet[Claim]:
+        if value is None:
+            return queryset
+        matched = Q(pk__in=already_checked_claims())
+        return queryset.filter(matched) if value else queryset.exclude(matched)

@@ -282,3 +282,23 @@ class PublishForm(forms.Form):
         if data.get("action") == "unpublish" and not note:
             self.add_error("note", "Say why: it is kept as the correction note.")
         return data
+
+
+class UrlImportForm(forms.Form):
+    page_url = forms.URLField(
+        label="Article URL",
+        max_length=2000,
+        assume_scheme="https",
+        help_text="The page is fetched and its article text extracted; you preview it first.",
+    )
+    background = forms.BooleanField(
+        label="Import in the background without a preview",
+        required=False,
+        help_text="It appears on the dashboard once fetched and analysed.",
+    )
+
+    def clean_page_url(self) -> str:
+        url: str = self.cleaned_data["page_url"]
+        if not url.lower().startswith(("http://", "https://")):
+            raise ValidationError("Only http and https URLs can be fetched.")
+        return url

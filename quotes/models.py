@@ -91,6 +91,11 @@ class Article(VersionedModel):
     external_id = models.CharField(
         "id in the data set", max_length=100, null=True, blank=True, editable=False
     )
+    awaiting_analysis = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Stored, but the background analysis has not created its claims yet.",
+    )
 
     class Meta:
         ordering = ["-created", "-id"]
@@ -574,3 +579,112 @@ def claims_per_row(field: str) -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(counts, output_field=IntegerField()), 0)
+
+
+class Feed(models.Model):
+    """An RSS or Atom feed whose new entries are imported as articles (quotes/feeds.py)."""
+
+    url = models.URLField("feed URL", max_length=2000, unique=True, validators=[http_url_validator])
+    outlet = models.CharField(
+        max_length=200, blank=True, help_text="Given to every article from this feed."
+    )
+    active = models.BooleanField(default=True, help_text="Polled every FEED_POLL_MINUTES.")
+    last_polled = models.DateTimeField(null=True, blank=True, editable=False)
+    last_error = models.TextField(
+        blank=True, editable=False, help_text="Why the last poll failed; empty after a success."
+    )
+    failures = models.PositiveIntegerField(
+        "failures in a row", default=0, editable=False, help_text="Each one doubles the wait."
+    )
+    next_poll = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Not polled again before this time."
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["outlet", "url"]
+
+    def __str__(self) -> str:
+        return self.outlet or self.url
+
+
+class FeedEntry(models.Model):
+    """One entry seen in a feed, so that it is imported once, whichever feed lists it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be fetched"
+        IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed"
+
+    feed = models.ForeignKey(Feed, null=True, on_delete=models.SET_NULL, related_name="entries")
+    # The entry's id (guid) if it has one, else its link: unique across feeds.
+    key = models.CharField(max_length=2000, unique=True)
+    url = models.URLField("URL", max_length=2000, unique=True)
+    title = models.CharField(max_length=300, blank=True)
+    published = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField(blank=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "feed entries"
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class ClaimMatch(models.Model):
+    """A new claim that says what an already checked claim says (quotes/matching.py).
+
+    The checked claim carries our published verdict or an imported fact check."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="matches")
+    checked = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(help_text="Similarity of the two texts, 0 to 1.")
+    created = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name_plural = "claim matches"
+        ordering = ["claim", "-score", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "checked"], name="claim_match_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id} ≈ {self.checked_id} ({self.score:.2f})"
+
+
+class ReportFile(models.Model):
+    """A report rendered in the background (quotes/tasks.render_report), kept to download."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Being prepared"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    fmt = models.CharField("format", max_length=20)
+    article = models.ForeignKey(Article, null=True, blank=True, on_delete=models.CASCADE)
+    query = models.TextField(blank=True, help_text="The claims list's filter, as a query string.")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    file = models.FileField(upload_to="reports/", blank=True)
+    filename = models.CharField(max_length=200, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    error = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    finished = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename or f"{self.fmt} report {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:file", args=[self.pk])

@@ -8,20 +8,22 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import (
+    FileResponse,
+    Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
     StreamingHttpResponse,
 )
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import SafeString, mark_safe
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from quotes import exports
 from quotes.exports.claimreview import RatingScale, build_claimreview
 from quotes.exports.records import first_publications, permalink, person_name
-from quotes.models import Article, Claim, Evidence, Verdict
+from quotes.models import Article, Claim, Evidence, ReportFile, Verdict
 
 # What json_script escapes: inside <script> the HTML parser ends the element at "</",
 # and "<!--" changes how it parses, so <, > and & are written as JSON escapes.
@@ -127,3 +129,54 @@ def public_verdict(request: HttpRequest, pk: int) -> HttpResponse:
         "org_url": settings.FACTCHECK_ORG_URL,
     }
     return render(request, "quotes/reports/verdict.html", context)
+
+
+@require_POST
+@login_required
+def background_report(request: HttpRequest) -> HttpResponseBase:
+    """Queue a report (an article's, or the claims list's filter) for a worker."""
+    from quotes import tasks
+
+    fmt = request.POST.get("fmt", "")
+    if fmt not in exports.FORMATS:
+        return HttpResponseBadRequest("Unknown format.", content_type="text/plain; charset=utf-8")
+    article_id = request.POST.get("article", "")
+    article = None
+    if article_id:
+        if not (article_id.isascii() and article_id.isdigit()):
+            return HttpResponseBadRequest("Unknown article.", content_type="text/plain")
+        article = get_object_or_404(Article, pk=int(article_id))
+    query = request.POST.get("query", "")[:4000]
+    report = ReportFile.objects.create(
+        requested_by=request.user, fmt=fmt, article=article, query=query
+    )
+    tasks.send(tasks.render_report, report.pk)
+    return redirect(report)
+
+
+def _own_report(request: HttpRequest, pk: int) -> ReportFile:
+    report = get_object_or_404(ReportFile, pk=pk)
+    if report.requested_by_id != request.user.pk and not request.user.has_perm(
+        "quotes.publish_verdict"
+    ):
+        raise Http404  # someone else's report: editors may see it, others not even that
+    return report
+
+
+@require_GET
+@login_required
+def report_file(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _own_report(request, pk)
+    return render(request, "quotes/report_file.html", {"report": report})
+
+
+@require_GET
+@login_required
+def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    report = _own_report(request, pk)
+    if report.status != ReportFile.Status.READY or not report.file:
+        raise Http404
+    disposition = "inline" if report.fmt == "html" else "attachment"
+    response = FileResponse(report.file.open("rb"), content_type=report.content_type)
+    response["Content-Disposition"] = f'{disposition}; filename="{report.filename}"'
+    return response

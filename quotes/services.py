@@ -101,17 +101,24 @@ def ingest_article(
     published: dt.date | None = None,
     byline: str = "",
     imported_by: Any = None,
+    background: bool = False,
 ) -> Article:
     """Import an article: store its text, split it into claims and attribute the quotes.
 
     Everything happens in one transaction: a failure leaves no article, claim or
     speaker behind. Speakers are matched through the registry's names and aliases;
     new ones are created with the aliases the text defined for them.
+    With `background`, the article is stored at once, marked `awaiting_analysis`, and
+    the analysis runs as a task (inline when no broker is configured).
     """
-    analysis = propose_claims(body)
+    from quotes import tasks  # tasks call back into this module
+
+    analysis = None if background else propose_claims(body)
+    if analysis is None:
+        check_body(body)
     article = Article(
         title=title.strip()[:300] or "Untitled article",
-        outlet=(outlet or analysis.outlet or "").strip()[:200],
+        outlet=(outlet or (analysis.outlet if analysis else "") or "").strip()[:200],
         url=url.strip(),
         published=published,
         byline=byline.strip()[:300],
@@ -123,29 +130,138 @@ def ingest_article(
     except ValidationError as exc:
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         raise ArticleRejected(problems) from exc
+    article.awaiting_analysis = analysis is None
     article.save()
-    create_claims(article, analysis)
+    if analysis is None:
+        tasks.send(tasks.analyse_article, article.pk)
+    else:
+        claims = create_claims(article, analysis)
+        tasks.send(tasks.match_claims, [claim.pk for claim in claims])
     return article
 
 
+def analyse_article(article_id: int) -> bool:
+    """Create the claims of an article stored with `awaiting_analysis`.
+
+    Idempotent: the article's row is locked and the flag checked, so a task delivered
+    twice (or run by two workers) analyses the article once. Returns whether it did.
+    """
+    from quotes import tasks
+
+    with transaction.atomic():
+        article = Article.objects.select_for_update().filter(pk=article_id).first()
+        if article is None or not article.awaiting_analysis:
+            return False
+        claims = create_claims(article, analyze(article.body, load_registry()))
+        article.awaiting_analysis = False
+        article.save(update_fields=["awaiting_analysis"])
+        tasks.send(tasks.match_claims, [claim.pk for claim in claims])
+    return True
+
+
+# Attribution methods of claims whose speaker did not come from the text pipeline: a
+# reviewer's choice, or a data set's record. Re-analysis leaves them alone.
+NOT_FROM_THE_PIPELINE = ("manual", "liar", "claimreview", "climate-fever")
+REANALYSED = "Re-analysed after the speaker registry changed"
+
+
+def _proposal(
+    span: Any, proposed: dict[str, ProposedSpeaker], resolver: SpeakerRegistry
+) -> tuple[Speaker | None, str]:
+    """The speaker row and the article's words for one claim span of the pipeline."""
+    if not span.speaker:
+        return None, ""
+    info = proposed.get(normalize_name(span.speaker)) or ProposedSpeaker(
+        span.speaker, "person", None, ()
+    )
+    speaker_text = info.described(span.speaker_description or info.description)[:300]
+    # An unnamed source ("a senior official"), a place, or a guess below the documented
+    # confidence stays words on the claim until a reviewer names the speaker: the
+    # registry holds speakers a reviewer can tell apart.
+    if info.may_create(span.confidence):
+        return resolver.resolve(info), speaker_text
+    if info.kind != UNNAMED:
+        return resolver.match(info), speaker_text
+    return None, speaker_text
+
+
+def reanalyse_proposals(article_ids: list[int]) -> int:
+    """Propose the speakers of these articles' quotes again with today's registry.
+
+    Only machine proposals change: a claim whose speaker a reviewer confirmed or chose,
+    a claim from a data set, and a claim frozen by a published verdict keep theirs. Each
+    article is one transaction with its claims locked, so a reviewer confirming a
+    speaker meanwhile wins; a changed claim gets a new version (an open form built on
+    the old proposal is refused as stale) and a history entry. Returns how many claims
+    changed.
+    """
+    from quotes import registry_signals
+
+    registry = load_registry()
+    changed = 0
+    with registry_signals.quiet():
+        for article in Article.objects.filter(pk__in=article_ids).order_by("pk"):
+            with transaction.atomic():
+                claims = list(
+                    article.claims.select_for_update(of=("self",))
+                    .filter(kind=Claim.Kind.QUOTE, speaker_confirmed=False)
+                    .exclude(attribution_method__in=NOT_FROM_THE_PIPELINE)
+                    .exclude(verdict__status=Verdict.Status.PUBLISHED)
+                )
+                if not claims:
+                    continue
+                analysis = analyze(article.body, registry)
+                spans = {(s.start, s.end, s.kind): s for s in analysis.claims}
+                proposed = {normalize_name(s.name): s for s in analysis.speakers}
+                resolver = SpeakerRegistry.load()
+                for claim in claims:
+                    span = spans.get((claim.start, claim.end, claim.kind))
+                    if span is None:
+                        continue  # the reviewer reshaped it: no proposal of ours fits
+                    speaker, speaker_text = _proposal(span, proposed, resolver)
+                    new = {
+                        "speaker_id": speaker.pk if speaker else None,
+                        "speaker_text": speaker_text,
+                        "attribution_method": span.method[:40],
+                        "cue": (span.cue or "")[:100],
+                        "confidence": span.confidence if span.speaker else None,
+                    }
+                    if all(getattr(claim, k) == v for k, v in new.items()):
+                        continue
+                    for name, value in new.items():
+                        setattr(claim, name, value)
+                    claim.version += 1
+                    claim._change_reason = REANALYSED  # type: ignore[attr-defined]
+                    claim.save()
+                    changed += 1
+    return changed
+
+
+def articles_with_proposals(after: int, batch: int) -> list[int]:
+    """Ids of the next `batch` articles (by id, after `after`) with a quote whose speaker
+    is still only a machine proposal."""
+    return list(
+        Claim.objects.filter(article_id__gt=after, kind=Claim.Kind.QUOTE, speaker_confirmed=False)
+        .exclude(attribution_method__in=NOT_FROM_THE_PIPELINE)
+        .order_by("article_id")
+        .values_list("article_id", flat=True)
+        .distinct()[:batch]
+    )
+
+
 def create_claims(article: Article, analysis: Analysis) -> list[Claim]:
+    from quotes import registry_signals
+
+    with registry_signals.quiet():
+        return _create_claims(article, analysis)
+
+
+def _create_claims(article: Article, analysis: Analysis) -> list[Claim]:
     resolver = SpeakerRegistry.load()
     proposed = {normalize_name(s.name): s for s in analysis.speakers}
     claims = []
     for position, span in enumerate(analysis.claims, start=1):
-        speaker = None
-        speaker_text = ""
-        if span.speaker:
-            key = normalize_name(span.speaker)
-            info = proposed.get(key) or ProposedSpeaker(span.speaker, "person", None, ())
-            speaker_text = info.described(span.speaker_description or info.description)
-            # An unnamed source ("a senior official"), a place, or a guess below the
-            # documented confidence stays words on the claim until a reviewer names the
-            # speaker: the registry holds speakers a reviewer can tell apart.
-            if info.may_create(span.confidence):
-                speaker = resolver.resolve(info)
-            elif info.kind != UNNAMED:
-                speaker = resolver.match(info)
+        speaker, speaker_text = _proposal(span, proposed, resolver)
         claim = Claim(
             article=article,
             position=position,

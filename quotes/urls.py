@@ -7,6 +7,7 @@ app_name = "quotes"
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("import/", views.article_import, name="import"),
+    path("import/url", views.article_import_url, name="import_url"),
     path("articles/<int:pk>/", views.article_detail, name="article"),
     path("articles/<int:pk>/claims/new", views.claim_create, name="article_claim_create"),
     path("articles/<int:pk>/undo", views.reshape_undo, name="reshape_undo"),

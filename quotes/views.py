@@ -22,7 +22,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
-from quotes import reshape, review, services
+from quotes import intake, matching, reshape, review, services, tasks
+from quotes.fetch import FetchRefused
 from quotes.filters import ClaimFilter
 from quotes.forms import (
     ArticleImportForm,
@@ -32,6 +33,7 @@ from quotes.forms import (
     PublishForm,
     SpeakerForm,
     SplitForm,
+    UrlImportForm,
     VerdictForm,
     VersionedForm,
 )
@@ -148,6 +150,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
                 filter=Q(claims__verdict__status=Verdict.Status.PUBLISHED),
                 distinct=True,
             ),
+            n_already_checked=Count(
+                "claims", filter=Q(claims__in=matching.already_checked_claims()), distinct=True
+            ),
         )
     )
     return render(request, "quotes/dashboard.html", {"page": page, "articles": articles})
@@ -211,14 +216,70 @@ def article_import(request: AuthenticatedHttpRequest) -> HttpResponse:
         "preview_claims": shown,
         "preview_more": len(preview.claims) - len(shown) if preview else 0,
         "preview_cut": preview_cut,
+        "url_form": UrlImportForm(),
+    }
+    return render(request, "quotes/import.html", context, status=status)
+
+
+@login_required
+@require_POST
+def article_import_url(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Fetch a page and fill the import form with its article, for the usual preview;
+    or, when asked, import it in the background."""
+    _require(request, "add_article")
+    url_form = UrlImportForm(request.POST)
+    form = ArticleImportForm()
+    preview = None
+    status = 200
+    if not url_form.is_valid():
+        status = 400
+    elif url_form.cleaned_data["background"]:
+        url = url_form.cleaned_data["page_url"]
+        tasks.send(tasks.import_url, url, request.user.pk)
+        messages.success(
+            request, f"Importing {url} in the background: it appears here once analysed."
+        )
+        return redirect("quotes:dashboard")
+    else:
+        try:
+            page = intake.fetch_article(url_form.cleaned_data["page_url"])
+            body = services.check_body(page.text)
+        except (FetchRefused, services.ArticleRejected) as exc:
+            url_form.add_error("page_url", f"Not imported: {exc}")
+            status = 400
+        else:
+            form = ArticleImportForm(
+                {
+                    "title": page.title or page.url[:300],
+                    "outlet": page.outlet,
+                    "url": page.url,
+                    "published": page.published or "",
+                    "byline": page.byline,
+                    "text": body,
+                }
+            )
+            form.is_valid()
+            preview = services.propose_claims(body[:PREVIEW_CHARS])
+    shown = preview.claims[:PREVIEW_CLAIMS] if preview else []
+    context = {
+        "form": form,
+        "preview": preview,
+        "preview_claims": shown,
+        "preview_more": len(preview.claims) - len(shown) if preview else 0,
+        "preview_cut": PREVIEW_CHARS if preview and len(body) > PREVIEW_CHARS else 0,
+        "url_form": url_form,
     }
     return render(request, "quotes/import.html", context, status=status)
 
 
 def _workbench_claims(article: Article) -> list[Claim]:
-    return list(
+    claims = list(
         article.claims.select_related("speaker", "verdict__rating").order_by("start", "end", "pk")
     )
+    shown = matching.shown_matches(claims)
+    for claim in claims:
+        claim.already_checked = shown.get(claim.pk, [])  # type: ignore[attr-defined]
+    return claims
 
 
 def _workbench_context(article: Article, selected: Claim | None) -> dict[str, Any]:
@@ -266,9 +327,12 @@ def article_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 def _panel_context(request: AuthenticatedHttpRequest, claim: Claim, **forms: Any) -> dict[str, Any]:
     verdict = getattr(claim, "verdict", None)
+    if not hasattr(claim, "already_checked"):
+        claim.already_checked = matching.shown_matches([claim]).get(claim.pk, [])  # type: ignore[attr-defined]
     return {
         "article": claim.article,
         "claim": claim,
+        "already_checked": claim.already_checked,  # type: ignore[attr-defined]
         "verdict": verdict,
         "evidence": list(claim.evidence.select_related("source")),
         "external_reviews": list(claim.external_reviews.select_related("rating")),
