@@ -41,7 +41,8 @@ def registry_changed() -> None:
     """Re-analyse once the transaction commits; once, however many changes it made."""
     if _quiet.get():
         return
-    if any(func is _start for _sids, func, _robust in connection.run_on_commit):
+    # each entry is (savepoint ids, function, robust)
+    if any(entry[1] is _start for entry in connection.run_on_commit):
         return
     transaction.on_commit(_start)
 

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from quotes import exports
 from quotes.exports.claimreview import RatingScale, build_claimreview
 from quotes.exports.records import first_publications, permalink, person_name
+from quotes.http import AuthenticatedHttpRequest
 from quotes.models import Article, Claim, Evidence, ReportFile, Verdict
 
 # What json_script escapes: inside <script> the HTML parser ends the element at "</",
@@ -133,7 +134,7 @@ def public_verdict(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
-def background_report(request: HttpRequest) -> HttpResponseBase:
+def background_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Queue a report (an article's, or the claims list's filter) for a worker."""
     from quotes import tasks
 
