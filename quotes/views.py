@@ -186,14 +186,26 @@ def article_import(request: AuthenticatedHttpRequest) -> HttpResponse:
                         published=form.cleaned_data["published"],
                         byline=form.cleaned_data["byline"],
                         imported_by=request.user,
+                        # a very long article is analysed by a worker, so the import answers
+                        # at once instead of holding a web worker for the whole analysis
+                        background=len(body) > PREVIEW_CHARS,
                     )
                 except services.ArticleRejected as exc:
                     form.add_error(None, str(exc))
                     status = 400
                 else:
-                    messages.success(
-                        request, f"Imported “{article.title}” with {article.claims.count()} claims."
-                    )
+                    article.refresh_from_db(fields=["awaiting_analysis"])
+                    if article.awaiting_analysis:
+                        messages.success(
+                            request,
+                            f"Imported “{article.title}”: its claims are being found in the "
+                            "background and appear here once analysed.",
+                        )
+                    else:
+                        messages.success(
+                            request,
+                            f"Imported “{article.title}” with {article.claims.count()} claims.",
+                        )
                     return redirect(article)
             else:
                 # a preview reads the article's opening only, so it costs the same for any

@@ -195,3 +195,40 @@ def test_a_preview_reads_the_opening_of_a_very_long_article(checker_client: Clie
     shown = int(page.split("Proposed claims (")[1].split(")")[0])
     assert shown <= PREVIEW_CHARS // len(paragraph) < text.count("council")
     assert Article.objects.count() == 0
+
+
+def test_a_very_long_import_is_analysed_by_a_worker(
+    checker_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a broker the import answers at once: the article is stored and queued."""
+    from quotes import tasks
+    from quotes.views import PREVIEW_CHARS
+
+    queued: list[tuple[str, tuple[object, ...]]] = []
+    monkeypatch.setattr(tasks, "send", lambda task, *args: queued.append((task.name, args)))
+    paragraph = "The council voted on the budget for the coming year.\n\n"
+    text = paragraph * (PREVIEW_CHARS // len(paragraph) + 50)
+    response = checker_client.post(
+        reverse("quotes:import"), {"title": "Long", "text": text, "save": "1"}, follow=True
+    )
+    article = Article.objects.get()
+    assert response.status_code == 200
+    assert article.awaiting_analysis and article.claims.count() == 0
+    assert queued == [(tasks.analyse_article.name, (article.pk,))]
+    assert "being found in the background" in response.content.decode()
+
+
+def test_without_a_broker_a_very_long_import_is_analysed_before_the_answer(
+    checker_client: Client,
+) -> None:
+    from quotes.views import PREVIEW_CHARS
+
+    paragraph = "The council voted on the budget for the coming year.\n\n"
+    text = paragraph * (PREVIEW_CHARS // len(paragraph) + 50)
+    response = checker_client.post(
+        reverse("quotes:import"), {"title": "Long", "text": text, "save": "1"}, follow=True
+    )
+    article = Article.objects.get()
+    assert not article.awaiting_analysis
+    assert article.claims.count() == text.count("council")
+    assert f"with {article.claims.count()} claims" in response.content.decode()
