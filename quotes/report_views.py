@@ -134,6 +134,7 @@ def public_verdict(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+@permission_required("quotes.view_claim", raise_exception=True)
 def background_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """Queue a report (an article's, or the claims list's filter) for a worker."""
     from quotes import tasks
@@ -166,6 +167,7 @@ def _own_report(request: HttpRequest, pk: int) -> ReportFile:
 
 @require_GET
 @login_required
+@permission_required("quotes.view_claim", raise_exception=True)
 def report_file(request: HttpRequest, pk: int) -> HttpResponse:
     report = _own_report(request, pk)
     return render(request, "quotes/report_file.html", {"report": report})
@@ -173,6 +175,7 @@ def report_file(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @login_required
+@permission_required("quotes.view_claim", raise_exception=True)
 def report_download(request: HttpRequest, pk: int) -> HttpResponseBase:
     report = _own_report(request, pk)
     if report.status != ReportFile.Status.READY or not report.file:

@@ -88,6 +88,7 @@ CHECKER, EDITOR, ANYONE = "checker", "editor", "anyone"
 ROUTES: dict[str, tuple[str, set[str]]] = {
     "quotes:dashboard": (CHECKER, {"GET"}),
     "quotes:import": (CHECKER, {"GET", "POST"}),
+    "quotes:import_url": (CHECKER, {"POST"}),
     "quotes:article": (CHECKER, {"GET"}),
     "quotes:article_claim_create": (CHECKER, {"POST"}),
     "quotes:reshape_undo": (CHECKER, {"POST"}),
@@ -107,6 +108,9 @@ ROUTES: dict[str, tuple[str, set[str]]] = {
     "quotes:ratings_css": (CHECKER, {"GET"}),
     "reports:article_export": (CHECKER, {"GET"}),
     "reports:claims_export": (CHECKER, {"GET"}),
+    "reports:background": (CHECKER, {"POST"}),
+    "reports:file": (CHECKER, {"GET"}),
+    "reports:download": (CHECKER, {"GET"}),
     "reports:verdict": (ANYONE, {"GET"}),
 }
 
