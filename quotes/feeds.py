@@ -159,7 +159,13 @@ def import_entry(entry_id: int, *, final: bool = False) -> int | None:
         entry_failed(entry_id, str(exc))
         return None
     with transaction.atomic():
-        entry = FeedEntry.objects.select_for_update().select_related("feed").get(pk=entry_id)
+        # lock the entry alone: PostgreSQL refuses FOR UPDATE on the nullable side of the
+        # outer join that select_related("feed") makes
+        entry = (
+            FeedEntry.objects.select_for_update(of=("self",))
+            .select_related("feed")
+            .get(pk=entry_id)
+        )
         if entry.status == FeedEntry.Status.IMPORTED:
             return entry.article_id
         try:
