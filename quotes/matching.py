@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from quotes.models import Claim, ClaimMatch, ExternalReview, Verdict
+from quotes.search import TRIGRAM_CHARS
 
 # Claims of the ClaimReview and LIAR imports: the reference set, not new claims to match.
 IMPORTED_CHECK_METHODS = ("claimreview", "liar")
@@ -86,6 +87,9 @@ def find_matches(
     """Checked claims that say what `text` says, best first, with their similarity."""
     if not text.strip():
         return []
+    # the same prefix the search indexes hold: a whole 1 MB claim is past PostgreSQL's
+    # tsvector limit, and a match on its opening 2,000 characters is a match
+    text = text[:TRIGRAM_CHARS]
     if connection.vendor == "postgresql":
         return _find_on_postgres(text, exclude_article, limit)
     return _find_plain(text, exclude_article, limit)

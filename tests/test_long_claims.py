@@ -64,7 +64,7 @@ def test_a_long_selection_becomes_a_claim(checker_client: Client) -> None:
 
     response = checker_client.post(
         reverse("quotes:article_claim_create", args=[article.pk]),
-        {"start": 7, "end": 7 + len(text), "kind": "statement"},
+        {"version": 1, "start": 7, "end": 7 + len(text), "kind": "statement"},
     )
 
     assert response.status_code == 302
