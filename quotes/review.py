@@ -86,6 +86,19 @@ def _check(current: Article | Claim | Verdict, expected: int | None) -> None:
         raise StaleEdit(current)
 
 
+def _lock_verdict_in(verdict: Verdict, version: int | None, status: str, refusal: str) -> Verdict:
+    """Lock the claim, then its verdict, and check the verdict still exists, is the version
+    the user saw and is in `status`; `refusal` ({status}: its current one) says why not."""
+    _lock_claim(verdict.claim_id)
+    current = _lock_verdict(verdict.claim_id)
+    if current is None:
+        raise ReviewError("This verdict no longer exists.")
+    _check(current, verdict.version if version is None else version)
+    if current.status != status:
+        raise ReviewError(refusal.format(status=current.status_text))
+    return current
+
+
 def _is_frozen(claim_pk: int) -> bool:
     return Verdict.objects.filter(claim_id=claim_pk, status=Verdict.Status.PUBLISHED).exists()
 
@@ -181,15 +194,12 @@ def publish_verdict(verdict: Verdict, *, by: Any, version: int | None = None) ->
     """
     require(by, "publish_verdict", "Only editors can publish verdicts.")
     with transaction.atomic():
-        _lock_claim(verdict.claim_id)
-        current = _lock_verdict(verdict.claim_id)
-        if current is None:
-            raise ReviewError("This verdict no longer exists.")
-        _check(current, verdict.version if version is None else version)
-        if current.status != Verdict.Status.IN_REVIEW:
-            raise ReviewError(
-                f"Only a verdict in review can be published; this one is {current.status_text}."
-            )
+        current = _lock_verdict_in(
+            verdict,
+            version,
+            Verdict.Status.IN_REVIEW,
+            "Only a verdict in review can be published; this one is {status}.",
+        )
         current.status = Verdict.Status.PUBLISHED
         current.published_by = by
         current.published_at = timezone.now()
@@ -211,13 +221,12 @@ def unpublish_verdict(
     if not reason:
         raise ReviewError("Say why the verdict is unpublished: it is kept as a correction note.")
     with transaction.atomic():
-        _lock_claim(verdict.claim_id)
-        current = _lock_verdict(verdict.claim_id)
-        if current is None:
-            raise ReviewError("This verdict no longer exists.")
-        _check(current, verdict.version if version is None else version)
-        if not current.is_published:
-            raise ReviewError(f"This verdict is {current.status_text}, not published.")
+        current = _lock_verdict_in(
+            verdict,
+            version,
+            Verdict.Status.PUBLISHED,
+            "This verdict is {status}, not published.",
+        )
         current.status = Verdict.Status.IN_REVIEW
         current.published_at = None
         current.published_by = None
@@ -236,15 +245,12 @@ def send_back_verdict(
     if not note:
         raise ReviewError("Tell the fact-checker what to change: the note is empty.")
     with transaction.atomic():
-        _lock_claim(verdict.claim_id)
-        current = _lock_verdict(verdict.claim_id)
-        if current is None:
-            raise ReviewError("This verdict no longer exists.")
-        _check(current, verdict.version if version is None else version)
-        if current.status != Verdict.Status.IN_REVIEW:
-            raise ReviewError(
-                f"Only a verdict in review can be sent back; this one is {current.status_text}."
-            )
+        current = _lock_verdict_in(
+            verdict,
+            version,
+            Verdict.Status.IN_REVIEW,
+            "Only a verdict in review can be sent back; this one is {status}.",
+        )
         current.status = Verdict.Status.DRAFT
         current.review_note = note
         _save(current, by, f"Sent back: {note}"[:100])
