@@ -19,8 +19,19 @@ from django.urls import reverse
 
 from quotes import backup as backup_module
 from quotes import exports
-from quotes.backup import BACKUP_MODELS, BackupError
-from quotes.models import Article, Claim, Evidence, ExternalReview, Rating, Speaker, Verdict
+from quotes.backup import BACKUP_MODELS, NOT_BACKED_UP, BackupError
+from quotes.models import (
+    Article,
+    Claim,
+    ClaimMatch,
+    Evidence,
+    ExternalReview,
+    Feed,
+    FeedEntry,
+    Rating,
+    Speaker,
+    Verdict,
+)
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,
@@ -294,3 +305,39 @@ def test_fact_checks_by_other_organisations_are_backed_up(tmp_path: Path) -> Non
         "id", "claim_id", "rating_label", "rating__slug", "published_at", "appearances"
     )
     assert list(after) == before
+
+
+def test_every_model_of_the_workspace_is_backed_up_or_left_out_for_a_reason() -> None:
+    models = {m._meta.label_lower for m in django_apps.get_app_config("quotes").get_models()}
+    assert models == {m for m in BACKUP_MODELS if m.startswith("quotes.")} | set(NOT_BACKED_UP)
+
+
+def test_feeds_what_they_delivered_and_already_checked_links_are_backed_up(
+    tmp_path: Path,
+) -> None:
+    feed = Feed.objects.create(url="https://news.example/feed.xml", outlet="Example News")
+    claim = ClaimFactory()
+    FeedEntry.objects.create(
+        feed=feed,
+        key="urn:example:1",
+        url="https://news.example/1",
+        status=FeedEntry.Status.IMPORTED,
+        article=claim.article,
+    )
+    checked = ClaimFactory()
+    ClaimMatch.objects.create(claim=claim, checked=checked, score=0.8)
+    rows = {
+        "feeds": lambda: list(Feed.objects.values("id", "url", "outlet", "active")),
+        "entries": lambda: list(
+            FeedEntry.objects.values("id", "feed_id", "key", "status", "article_id")
+        ),
+        "matches": lambda: list(ClaimMatch.objects.values("claim_id", "checked_id", "score")),
+    }
+    before = {name: read() for name, read in rows.items()}
+    backup = tmp_path / "backup.json"
+    call_command("export_all", str(backup))
+    call_command("flush", "--noinput")
+
+    call_command("import_all", str(backup))
+
+    assert {name: read() for name, read in rows.items()} == before
