@@ -45,6 +45,10 @@ test: $(VENV)/.dev e2e-deps
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# One pytest worker per core (pytest-xdist): the suite is CPU-bound, each worker has its own
+# test database. `make test PYTEST_ARGS=` runs it in one process.
+PYTEST_ARGS ?= -n auto
+
 # Browser tests drive Debian's Chromium and PDF exports need Pango (WeasyPrint); install them
 # when we can (root), else the browser tests skip with a message naming the missing browser.
 e2e-deps:
