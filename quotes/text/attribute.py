@@ -172,6 +172,12 @@ _ABBREVIATION_DOT = re.compile(
     # "(D-Nev.)": a period before a closing bracket ends no sentence
     r"|(?<=\w)\.(?=\))"
 )
+# "… the Florida senator" at the end of the words before a verb
+_ROLE_AT_END = re.compile(r"\b(?:the|a|an)\s+((?:[\w’'\-]+\s+){0,3}[\w’'\-]+)\s*$", re.I)
+_PHRASE_END = re.compile(
+    r"[,;:.!?“”\"()—–]|\s(?:in|on|at|during|after|before|when|while|who|which|that|because|"
+    r"to|told|said|says|adding|and|but|about|as|from|with|last|this|on)\s"
+)
 # A description that is only its first word ("who", "the") says nothing.
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z]")
 _EMPTY_DESCRIPTION = re.compile(r"^(?:[a-z]\S*)?$")
@@ -714,9 +720,7 @@ class Attributor:
         return None
 
     def _role_before(self, start: int, end: int) -> Entity | None:
-        match = re.search(
-            r"\b(?:the|a|an)\s+((?:[\w’'\-]+\s+){0,3}[\w’'\-]+)\s*$", self.text[start:end], re.I
-        )
+        match = _ROLE_AT_END.search(self.text[start:end])
         return self.entities.by_role(match.group(1)) if match else None
 
     def frame_sentence(self, start: int, end: int) -> Attribution | None:
@@ -782,9 +786,5 @@ def _tail_pronoun(tail: str) -> str | None:
 
 def _phrase_length(rest: str) -> int:
     """Where a source phrase after a verb ends: punctuation, a clause or a preposition."""
-    match = re.search(
-        r"[,;:.!?“”\"()—–]|\s(?:in|on|at|during|after|before|when|while|who|which|that|because|"
-        r"to|told|said|says|adding|and|but|about|as|from|with|last|this|on)\s",
-        rest,
-    )
+    match = _PHRASE_END.search(rest)
     return match.start() if match else len(rest)
