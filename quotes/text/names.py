@@ -325,13 +325,22 @@ _TITLE_OR_JOIN_TO = _TITLE_OR_JOIN | {"to"}
 _NOT_A_NAME_START = frozenset(("of", "the", "for", "and"))
 
 
+def _gender(titles: list[str]) -> str:
+    """ "f" or "m" when a title says so ("Mrs", "Prince"), else ""."""
+    if not FEMALE_TITLES.isdisjoint(titles):
+        return "f"
+    return "m" if not MALE_TITLES.isdisjoint(titles) else ""
+
+
 class _Parsed(NamedTuple):
     """What a run of capitalised words says by itself, wherever the article has it."""
 
     tokens: tuple[str, ...]  # the name's words
     name: str
     role_tokens: tuple[str, ...]
+    role: str
     lead_words: tuple[str, ...]  # the stripped leading words, lower-cased
+    gender: str  # as the title and lead words show it
     start: int  # where the mention starts within the run, past its lead words
     cut: int  # where the run is cut before "of" ("Stephen Vladeck of …"), or -1
     possessive: bool
@@ -436,11 +445,14 @@ def _parse(run: str) -> _Parsed | None:
     # "Iran’s Foreign Minister": whose title it is, then the title, and no name
     titled = lowered[1:] if _strip_possessive(tokens[0])[1] else lowered
     title_only = not CORE_TITLES.isdisjoint(titled) and all(w in _TITLE_OR_JOIN_TO for w in titled)
+    lead_words = [_bare(w) for w in lead]
     return _Parsed(
         tokens=tuple(tokens),
         name=name,
         role_tokens=tuple(role_tokens),
-        lead_words=tuple(_bare(w) for w in lead),
+        role=" ".join(role_tokens),
+        lead_words=tuple(lead_words),
+        gender=_gender([_bare(t) for t in role_tokens] + lead_words),
         start=max(start, 0),
         cut=cut,
         possessive=possessive,
@@ -493,14 +505,16 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
                 continue  # "Acknowledging that …", "Based on …"
         m_start += parsed.start
         before_word = _word_before(text, m_start)
-        role_tokens = parsed.role_tokens
-        if role_tokens and before_word == "former":
-            role_tokens = ("former", *role_tokens)  # "former President Jair Bolsonaro"
-        if not role_tokens and before_word in _ROLE_HEADS and len(tokens) > 1:
+        role, gender = parsed.role, parsed.gender
+        if role and before_word == "former":
+            role = f"former {role}"  # "former President Jair Bolsonaro"
+        if not role and before_word in _ROLE_HEADS and len(tokens) > 1:
             # "White House spokesman Josh Earnest": a role in lower case before the name
             described = _ROLE_BEFORE.search(text, max(0, m_start - 60), m_start)
             if described:
-                role_tokens = tuple(described.group("role").split())
+                role_tokens = described.group("role").split()
+                role = " ".join(role_tokens)
+                gender = _gender([_bare(t) for t in role_tokens] + list(parsed.lead_words))
         lead_words = parsed.lead_words
         prepositional = (
             (lead_words[-1] in _PREPOSITIONS) if lead_words else (before_word in _PREPOSITIONS)
@@ -533,28 +547,19 @@ def find_mentions(text: str, start: int, end: int) -> list[Mention]:
             and _ARTICLE_BEFORE.search(text, max(0, m_start - 5), m_start) is not None
         ):
             modifier = True  # "the New Jersey governor", "the Gaza Strip ceasefire"
-        role_words = [_bare(t) for t in role_tokens]
-        role_words.extend(lead_words)
-        gender = (
-            "f"
-            if not FEMALE_TITLES.isdisjoint(role_words)
-            else "m"
-            if not MALE_TITLES.isdisjoint(role_words)
-            else ""
-        )
         found.append(
-            Mention(
-                start=m_start,
-                end=m_end,
-                name=parsed.name,
-                role=" ".join(role_tokens),
-                kind=parsed.kind,
-                gender=gender,
-                prepositional=prepositional,
-                possessive=possessive,
-                modifier=modifier,
-                acronym_of=acronym.group(1) if acronym and not parsed.is_acronym else None,
-                title_only=parsed.title_only,
+            Mention(  # by position: this runs for every name in the text
+                m_start,
+                m_end,
+                parsed.name,
+                role,
+                parsed.kind,
+                gender,
+                prepositional,
+                possessive,
+                modifier,
+                acronym.group(1) if acronym and not parsed.is_acronym else None,
+                parsed.title_only,
             )
         )
     return found
