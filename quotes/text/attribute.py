@@ -142,6 +142,8 @@ _OPENING_BODY = re.compile(
     r"(?:\s+[A-Z][\w\-’']*){0,4})\s+(?:also\s+)?[a-z]+(?:ed|s)\b"
 )
 _OPENING_PRONOUN = re.compile(r"[\s“\"‘(]*(?P<p>He|She)\s+(?!is\b|was\b)")
+# what the three openings above have in common, tried first on every sentence
+_OPENING_WORD = re.compile(r"[\s“\"‘(]*(?:He|She|The)\s")
 # ", the presidential office said on Thursday." at the end of a sentence
 _REPORTING_END = re.compile(
     r",\s+(?P<source>(?:[A-Za-z][^,;:.!?“”\"\n]{0,80}?))\s+(?P<verb>said|says|told|added|"
@@ -470,6 +472,8 @@ class Attributor:
 
     def subject_pronoun(self, start: int) -> Entity | None:
         """The referent of a pronoun opening a sentence ("He said …"), if it has one."""
+        if _OPENING_WORD.match(self.text, start) is None:
+            return None  # most sentences: none of the three openings below
         match = _OPENING_PRONOUN.match(self.text, start)
         if match is not None:
             return self.context.resolve_pronoun(match.group("p"), [])
