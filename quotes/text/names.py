@@ -352,10 +352,17 @@ class _Parsed(NamedTuple):
 
 # An article names the same people again and again, and "The", "But" or "Trump" come back
 # across articles: the reading of a run of capitalised words depends only on the run, so
-# it is done once per distinct run; bounded, so an article of unique names costs no more
-# memory than any other.
-@functools.lru_cache(maxsize=8192)
+# it is done once per distinct run. The cache is bounded in entries and in their length
+# (a name and its titles fit in 120 characters; a wall of capitalised words is read each
+# time), so neither unique names nor megabyte runs make it grow.
+_CACHED_RUN = 120
+
+
 def _parse(run: str) -> _Parsed | None:
+    return _read_run(run) if len(run) > _CACHED_RUN else _read_run_cached(run)
+
+
+def _read_run(run: str) -> _Parsed | None:
     """How a run of capitalised words splits into lead words, title and name; None when
     the run names nobody by itself (a sentence's opening "The", a date, a headline)."""
     tokens = run.split()
@@ -461,6 +468,9 @@ def _parse(run: str) -> _Parsed | None:
         title_only=title_only,
         demonym=_DEMONYM.search(tokens[0]) is not None,
     )
+
+
+_read_run_cached = functools.lru_cache(maxsize=8192)(_read_run)
 
 
 def find_mentions(text: str, start: int, end: int) -> list[Mention]:
