@@ -41,6 +41,8 @@ SHAPES: dict[str, Callable[[int], str]] = {
     ),
     "quote paragraphs": lambda n: "“We will win this,” said Jo Roe.\n\n“And soon.”\n\n" * n,
     "capitalised words": lambda n: "Alpha Beta Gamma Delta " * (n * 5),
+    # one run of capitalised function words: each was popped from the run's front
+    "function words": lambda n: "The In But Mr. " * (n * 5),
     "unclosed quotes": lambda n: "“open " * (n * 5),
     "apostrophes": lambda n: "Trump's O'Neill's 'em ' " * n * 2,
     # issue 15: straight marks around two words, 6 characters a quote

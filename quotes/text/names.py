@@ -368,12 +368,15 @@ def _read_run(run: str) -> _Parsed | None:
     tokens = run.split()
     if len(tokens) == 1 and _bare(tokens[0]) in _LEAD_WORDS:
         return None  # most runs: a lone "The", "But", "He", "Monday"
-    # Leading function words and sentence-initial capitals: "The", "In", "But".
-    lead: list[str] = []
-    while tokens and _bare(tokens[0]) in _LEAD_WORDS:
-        if len(tokens) > 1 and tokens[0] == "New" and is_place(" ".join(tokens[:2])):
-            break  # "New York", "New Delhi": part of a place's name
-        lead.append(tokens.pop(0))
+    # Leading function words and sentence-initial capitals: "The", "In", "But". Counted,
+    # then cut once: popping them one by one from the front made "The The The …" quadratic.
+    skip = 0
+    while skip < len(tokens) and _bare(tokens[skip]) in _LEAD_WORDS:
+        if skip + 1 < len(tokens) and tokens[skip] == "New":
+            if is_place(f"New {tokens[skip + 1]}"):
+                break  # "New York", "New Delhi": part of a place's name
+        skip += 1
+    lead, tokens = tokens[:skip], tokens[skip:]
     if len(tokens) > 1 and _bare(tokens[0]) == "former":
         lead.append(tokens.pop(0))  # "Former Obama speechwriter Jon Favreau"
     # a trailing period belongs to the sentence unless it ends an initial ("J.")
@@ -408,9 +411,10 @@ def _read_run(run: str) -> _Parsed | None:
         tokens = role_tokens + tokens
         lowered = [_bare(t) for t in tokens]
         role_tokens = []
-    while tokens and lowered[0] in _NOT_A_NAME_START:
-        tokens.pop(0)
-        lowered.pop(0)
+    skip = 0
+    while skip < len(tokens) and lowered[skip] in _NOT_A_NAME_START:
+        skip += 1
+    tokens, lowered = tokens[skip:], lowered[skip:]
     if not tokens:
         return None
     if role_tokens and _bare(role_tokens[-1]) in ("of", "for", "the"):
