@@ -270,9 +270,12 @@ def _word_before(text: str, at: int) -> str:
     words = text[max(0, at - 30) : at].rsplit(None, 2)  # the last two words are enough
     if len(words) > 1 and words[-1].lower() in _ARTICLES and text[at - 1 : at].isspace():
         words.pop()
-    if not words:
-        return ""
-    word = words[-1]
+    return _bare_word(words[-1]) if words else ""
+
+
+@functools.lru_cache(maxsize=4096)  # "the", "of", "said": the same few words before names
+def _bare_word(word: str) -> str:
+    """ "(Sen." -> "", "“Obama’s" -> "obama’s": a token as a word, or "" past a sentence end."""
     core = word.rstrip('“"‘(,;:—–-')
     if len(word) - len(core) > 2 or core.endswith((".", "!", "?")):
         return ""
