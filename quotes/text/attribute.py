@@ -142,6 +142,8 @@ _OPENING_BODY = re.compile(
     r"(?:\s+[A-Z][\w\-’']*){0,4})\s+(?:also\s+)?[a-z]+(?:ed|s)\b"
 )
 _OPENING_PRONOUN = re.compile(r"[\s“\"‘(]*(?P<p>He|She)\s+(?!is\b|was\b)")
+# what the three openings above have in common, tried first on every sentence
+_OPENING_WORD = re.compile(r"[\s“\"‘(]*(?:He|She|The)\s")
 # ", the presidential office said on Thursday." at the end of a sentence
 _REPORTING_END = re.compile(
     r",\s+(?P<source>(?:[A-Za-z][^,;:.!?“”\"\n]{0,80}?))\s+(?P<verb>said|says|told|added|"
@@ -171,6 +173,12 @@ _ABBREVIATION_DOT = re.compile(
     r"[A-Z])\.(?=\s|[A-Z]\.|,)|\b(No)\.(?=\s+\d)"
     # "(D-Nev.)": a period before a closing bracket ends no sentence
     r"|(?<=\w)\.(?=\))"
+)
+# "… the Florida senator" at the end of the words before a verb
+_ROLE_AT_END = re.compile(r"\b(?:the|a|an)\s+((?:[\w’'\-]+\s+){0,3}[\w’'\-]+)\s*$", re.I)
+_PHRASE_END = re.compile(
+    r"[,;:.!?“”\"()—–]|\s(?:in|on|at|during|after|before|when|while|who|which|that|because|"
+    r"to|told|said|says|adding|and|but|about|as|from|with|last|this|on)\s"
 )
 # A description that is only its first word ("who", "the") says nothing.
 _PARTY_STATE = re.compile(r"[DRI]-[A-Z]")
@@ -464,6 +472,8 @@ class Attributor:
 
     def subject_pronoun(self, start: int) -> Entity | None:
         """The referent of a pronoun opening a sentence ("He said …"), if it has one."""
+        if _OPENING_WORD.match(self.text, start) is None:
+            return None  # most sentences: none of the three openings below
         match = _OPENING_PRONOUN.match(self.text, start)
         if match is not None:
             return self.context.resolve_pronoun(match.group("p"), [])
@@ -714,9 +724,7 @@ class Attributor:
         return None
 
     def _role_before(self, start: int, end: int) -> Entity | None:
-        match = re.search(
-            r"\b(?:the|a|an)\s+((?:[\w’'\-]+\s+){0,3}[\w’'\-]+)\s*$", self.text[start:end], re.I
-        )
+        match = _ROLE_AT_END.search(self.text[start:end])
         return self.entities.by_role(match.group(1)) if match else None
 
     def frame_sentence(self, start: int, end: int) -> Attribution | None:
@@ -782,9 +790,5 @@ def _tail_pronoun(tail: str) -> str | None:
 
 def _phrase_length(rest: str) -> int:
     """Where a source phrase after a verb ends: punctuation, a clause or a preposition."""
-    match = re.search(
-        r"[,;:.!?“”\"()—–]|\s(?:in|on|at|during|after|before|when|while|who|which|that|because|"
-        r"to|told|said|says|adding|and|but|about|as|from|with|last|this|on)\s",
-        rest,
-    )
+    match = _PHRASE_END.search(rest)
     return match.start() if match else len(rest)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter
 from typing import NamedTuple
 
 from quotes.text.naming import HONORIFICS, RANKS
@@ -207,13 +206,18 @@ def _lowercase_words(text: str) -> frozenset[str]:
     return frozenset(_LOWER_WORD.findall(text))
 
 
-_CAPITAL_WORD = re.compile(r"\b[A-Z][a-z]+\b")
+_CAPITAL_WORD = re.compile(r"[A-Z][a-z]+")
 
 
-@functools.lru_cache(maxsize=4)
-def _capitalised_counts(text: str) -> Counter[str]:
-    """How often the text writes each capitalised word (one article at a time)."""
-    return Counter(_CAPITAL_WORD.findall(text))
+def _written_once(text: str, word: str) -> bool:
+    """Whether the text writes this capitalised word ("Targets") once and only once.
+
+    Asked of few words, so the text is searched for that word alone rather than
+    counting every capitalised word of every article.
+    """
+    if _CAPITAL_WORD.fullmatch(word) is None:
+        return False
+    return len(re.findall(rf"\b{word}\b", text)) == 1
 
 
 def dateline_end(text: str, line_start: int) -> int:
@@ -235,9 +239,22 @@ def dateline_end(text: str, line_start: int) -> int:
     return -1
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4)
+def _datelines(text: str) -> dict[int, int]:
+    """The dateline ends found so far in one article, by line start.
+
+    Per article, at most four: a cache keyed by (text, line) kept up to 256 articles
+    alive (20 one-line articles of 1 MB analysed in a row left 20.7 MB held; now 4.3).
+    """
+    return {}
+
+
 def _line_dateline(text: str, line_start: int) -> int:
-    return dateline_end(text, line_start)
+    found = _datelines(text)
+    end = found.get(line_start)
+    if end is None:
+        end = found[line_start] = dateline_end(text, line_start)
+    return end
 
 
 _DEMONYM_PLURAL = re.compile(r"(?:ians|eans|is|ese)$")
@@ -263,12 +280,15 @@ _TRAILING_WORD = re.compile(r"[A-Za-z’'\-]+$")
 def _word_before(text: str, at: int) -> str:
     """The word before a mention, looking past an article ("in the Great Recession"),
     never across a sentence end ("discriminated against. Hayek confirmed")."""
-    words = text[max(0, at - 30) : at].split()
+    words = text[max(0, at - 30) : at].rsplit(None, 2)  # the last two words are enough
     if len(words) > 1 and words[-1].lower() in _ARTICLES and text[at - 1 : at].isspace():
         words.pop()
-    if not words:
-        return ""
-    word = words[-1]
+    return _bare_word(words[-1]) if words else ""
+
+
+@functools.lru_cache(maxsize=4096)  # "the", "of", "said": the same few words before names
+def _bare_word(word: str) -> str:
+    """ "(Sen." -> "", "“Obama’s" -> "obama’s": a token as a word, or "" past a sentence end."""
     core = word.rstrip('“"‘(,;:—–-')
     if len(word) - len(core) > 2 or core.endswith((".", "!", "?")):
         return ""
@@ -300,10 +320,14 @@ def _starts_sentence(text: str, at: int) -> bool:
     return end != -1 and not text[end:at].strip()
 
 
+_POSSESSIVE_ENDS = ("’s", "'s", "’", "'")
+
+
 def _strip_possessive(word: str) -> tuple[str, bool]:
-    for suffix in ("’s", "'s", "’", "'"):
-        if word.endswith(suffix) and len(word) > len(suffix):
-            return word[: -len(suffix)], True
+    if word.endswith(_POSSESSIVE_ENDS):
+        for suffix in _POSSESSIVE_ENDS:
+            if word.endswith(suffix) and len(word) > len(suffix):
+                return word[: -len(suffix)], True
     return word, False
 
 
@@ -311,198 +335,263 @@ def _bare(token: str) -> str:
     return token.lower().rstrip(".")
 
 
+_LEAD_WORDS = STOP_WORDS | DATE_WORDS
+_TITLE_OR_JOIN = TITLE_WORDS | {"of", "the", "for"}
+_TITLE_OR_JOIN_TO = _TITLE_OR_JOIN | {"to"}
+_NOT_A_NAME_START = frozenset(("of", "the", "for", "and"))
+
+
+def _gender(titles: list[str]) -> str:
+    """ "f" or "m" when a title says so ("Mrs", "Prince"), else ""."""
+    if not FEMALE_TITLES.isdisjoint(titles):
+        return "f"
+    return "m" if not MALE_TITLES.isdisjoint(titles) else ""
+
+
+class _Parsed(NamedTuple):
+    """What a run of capitalised words says by itself, wherever the article has it."""
+
+    tokens: tuple[str, ...]  # the name's words
+    name: str
+    role_tokens: tuple[str, ...]
+    role: str
+    lead_words: tuple[str, ...]  # the stripped leading words, lower-cased
+    gender: str  # as the title and lead words show it
+    start: int  # where the mention starts within the run, past its lead words
+    cut: int  # where the run is cut before "of" ("Stephen Vladeck of …"), or -1
+    possessive: bool
+    kind: str
+    is_acronym: bool
+    title_only: bool
+    demonym: bool  # its first word ends like a demonym ("Iranian")
+
+
+# An article names the same people again and again, and "The", "But" or "Trump" come back
+# across articles: the reading of a run of capitalised words depends only on the run, so
+# it is done once per distinct run. The cache is bounded in entries (4,096; an article
+# has some 25 distinct runs; 9,000 unique long names fill it, and the place and name
+# caches they pass through, with 6 MB in all) and in their length (a name and its titles
+# fit in 120 characters; a wall of capitalised words is read each time), so neither
+# unique names nor megabyte runs make it grow.
+_CACHED_RUN = 120
+
+
+def _parse(run: str) -> _Parsed | None:
+    return _read_run(run) if len(run) > _CACHED_RUN else _read_run_cached(run)
+
+
+def _read_run(run: str) -> _Parsed | None:
+    """How a run of capitalised words splits into lead words, title and name; None when
+    the run names nobody by itself (a sentence's opening "The", a date, a headline)."""
+    tokens = run.split()
+    if len(tokens) == 1 and _bare(tokens[0]) in _LEAD_WORDS:
+        return None  # most runs: a lone "The", "But", "He", "Monday"
+    # Leading function words and sentence-initial capitals: "The", "In", "But". Counted,
+    # then cut once: popping them one by one from the front made "The The The …" quadratic.
+    skip = 0
+    while skip < len(tokens) and _bare(tokens[skip]) in _LEAD_WORDS:
+        if skip + 1 < len(tokens) and tokens[skip] == "New":
+            if is_place(f"New {tokens[skip + 1]}"):
+                break  # "New York", "New Delhi": part of a place's name
+        skip += 1
+    lead, tokens = tokens[:skip], tokens[skip:]
+    if len(tokens) > 1 and _bare(tokens[0]) == "former":
+        lead.append(tokens.pop(0))  # "Former Obama speechwriter Jon Favreau"
+    # a trailing period belongs to the sentence unless it ends an initial ("J.")
+    if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
+        if _bare(tokens[-1]) not in TITLE_WORDS:
+            tokens[-1] = tokens[-1][:-1]
+    if not tokens:
+        return None
+    tokens[-1], possessive = _strip_possessive(tokens[-1])
+    lowered = [_bare(t) for t in tokens]
+    if lowered[0] in DATE_WORDS or not tokens[-1]:
+        return None
+    role_tokens: list[str] = []
+    if len(tokens) > 1 and not CORE_TITLES.isdisjoint(lowered):
+        last_title = max(i for i, w in enumerate(lowered) if w in TITLE_WORDS or w == "of")
+        if last_title < len(tokens) - 1 and all(
+            w in _TITLE_OR_JOIN or tokens[i][:1].isupper()
+            for i, w in enumerate(lowered[: last_title + 1])
+        ):
+            role_tokens = tokens[: last_title + 1]
+            tokens = tokens[last_title + 1 :]
+            lowered = lowered[last_title + 1 :]
+    if (
+        len(tokens) == 1
+        and role_tokens
+        and lowered[0] in _ORG_TAILS
+        and lowered[0] not in ORG_WORDS
+        and tokens[0][:1].isupper()
+        and any(_bare(t) in ORG_WORDS for t in role_tokens)
+    ):
+        # "Spokesperson for the Ministry of Foreign Affairs": a title, nobody's name
+        tokens = role_tokens + tokens
+        lowered = [_bare(t) for t in tokens]
+        role_tokens = []
+    skip = 0
+    while skip < len(tokens) and lowered[skip] in _NOT_A_NAME_START:
+        skip += 1
+    tokens, lowered = tokens[skip:], lowered[skip:]
+    if not tokens:
+        return None
+    if role_tokens and _bare(role_tokens[-1]) in ("of", "for", "the"):
+        # "President-elect of the NCRI": the NCRI is the object, the title someone else's
+        role_tokens = []
+    if len(tokens) == 1 and (_PARTY_LABEL.match(tokens[0]) or len(tokens[0]) == 1):
+        return None  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
+    cut = -1
+    of_at = next((i for i, t in enumerate(tokens) if t == "of"), 0)
+    if (
+        of_at >= 2
+        and ORG_WORDS.isdisjoint(lowered[:of_at])
+        and TITLE_WORDS.isdisjoint(lowered[:of_at])
+        and not ORG_WORDS.isdisjoint(lowered[of_at:])
+    ):
+        # "Stephen Vladeck of the University of Texas": a person, then where they work
+        cut = run.find(" of")
+        if cut != -1:
+            tokens = tokens[:of_at]
+            lowered = lowered[:of_at]
+            possessive = False
+    if len(tokens) > _MAX_NAME_WORDS:
+        return None  # a headline in title case, not a name
+    if len(tokens) > 1 and sum(len(t) > 3 and t.isupper() for t in tokens) > 1:
+        return None  # a heading in capitals: "TELLING OF THE SYRIAN REFUGEE CRISIS"
+    name = " ".join(tokens)
+    # the mention's text starts after the stripped lead words
+    start = run.find(role_tokens[0] if role_tokens else tokens[0]) if lead else 0
+    is_acronym = len(name) >= 2 and name.replace(".", "").replace("&", "").isupper()
+    kind = (
+        "organisation"
+        if is_acronym or not ORG_WORDS.isdisjoint(lowered)
+        else "place"
+        if is_place(name)
+        else "group"
+        if len(tokens) == 1 and _DEMONYM_PLURAL.search(name) and is_place_stem(name)
+        else "person"
+    )
+    # "Iran’s Foreign Minister": whose title it is, then the title, and no name
+    titled = lowered[1:] if _strip_possessive(tokens[0])[1] else lowered
+    title_only = not CORE_TITLES.isdisjoint(titled) and all(w in _TITLE_OR_JOIN_TO for w in titled)
+    lead_words = [_bare(w) for w in lead]
+    return _Parsed(
+        tokens=tuple(tokens),
+        name=name,
+        role_tokens=tuple(role_tokens),
+        role=" ".join(role_tokens),
+        lead_words=tuple(lead_words),
+        gender=_gender([_bare(t) for t in role_tokens] + lead_words),
+        start=max(start, 0),
+        cut=cut,
+        possessive=possessive,
+        kind=kind,
+        is_acronym=is_acronym,
+        title_only=title_only,
+        demonym=_DEMONYM.search(tokens[0]) is not None,
+    )
+
+
+_read_run_cached = functools.lru_cache(maxsize=4096)(_read_run)
+
+
 def find_mentions(text: str, start: int, end: int) -> list[Mention]:
     """Name mentions in text[start:end], in order."""
     found: list[Mention] = []
     for match in MENTION.finditer(text, start, end):
+        parsed = _parse(match.group())
+        if parsed is None:
+            continue
         m_start, m_end = match.span()
-        tokens = match.group().split()
-        # Leading function words and sentence-initial capitals: "The", "In", "But".
-        lead: list[str] = []
-        while tokens and (_bare(tokens[0]) in STOP_WORDS or _bare(tokens[0]) in DATE_WORDS):
-            if len(tokens) > 1 and tokens[0] == "New" and is_place(" ".join(tokens[:2])):
-                break  # "New York", "New Delhi": part of a place's name
-            lead.append(tokens.pop(0))
-        if len(tokens) > 1 and _bare(tokens[0]) == "former":
-            lead.append(tokens.pop(0))  # "Former Obama speechwriter Jon Favreau"
-        # a trailing period belongs to the sentence unless it ends an initial ("J.")
-        if tokens and tokens[-1].endswith(".") and len(tokens[-1]) > 2:
-            if _bare(tokens[-1]) not in TITLE_WORDS:
-                tokens[-1] = tokens[-1][:-1]
-        if not tokens:
-            continue
-        tokens[-1], possessive = _strip_possessive(tokens[-1])
-        lowered = [_bare(t) for t in tokens]
-        if any(w in DATE_WORDS for w in lowered[:1]) or not tokens[-1]:
-            continue
-        role_tokens: list[str] = []
-        if any(w in CORE_TITLES for w in lowered) and len(tokens) > 1:
-            last_title = max(i for i, w in enumerate(lowered) if w in TITLE_WORDS or w == "of")
-            if last_title < len(tokens) - 1 and all(
-                w in TITLE_WORDS or w in ("of", "the", "for") or tokens[i][:1].isupper()
-                for i, w in enumerate(lowered[: last_title + 1])
-            ):
-                role_tokens = tokens[: last_title + 1]
-                tokens = tokens[last_title + 1 :]
-        if (
-            len(tokens) == 1
-            and role_tokens
-            and any(_bare(t) in ORG_WORDS for t in role_tokens)
-            and _bare(tokens[0]) not in ORG_WORDS
-            and tokens[0][:1].isupper()
-            and _bare(tokens[0]) in _ORG_TAILS
-        ):
-            # "Spokesperson for the Ministry of Foreign Affairs": a title, nobody's name
-            tokens = role_tokens + tokens
-            role_tokens = []
-        of_object = False
-        while tokens and _bare(tokens[0]) in ("of", "the", "for", "and"):
-            of_object = of_object or _bare(tokens[0]) in ("of", "for")
-            tokens.pop(0)
-        if not tokens:
-            continue
-        if role_tokens and _bare(role_tokens[-1]) in ("of", "for", "the"):
-            # "President-elect of the NCRI": the NCRI is the object, the title someone else's
-            of_object = True
-            role_tokens = []
         line_start = _line_start(text, m_start, 40)
         if line_start >= 0 and m_start < _line_dateline(text, line_start):
             continue  # "MANCHESTER, N.H. -": where the story was filed, not who spoke
-        if len(tokens) == 1 and (_PARTY_LABEL.match(tokens[0]) or len(tokens[0]) == 1):
-            continue  # "(R-Wis.)", "D-Conn.": a party and state, not a speaker
-        of_at = next((i for i, t in enumerate(tokens) if t == "of"), 0)
-        if (
-            of_at >= 2
-            and not any(_bare(t) in ORG_WORDS or _bare(t) in TITLE_WORDS for t in tokens[:of_at])
-            and any(_bare(t) in ORG_WORDS for t in tokens[of_at:])
-        ):
-            # "Stephen Vladeck of the University of Texas": a person, then where they work
-            cut = text.find(" of", m_start, m_end)
-            if cut != -1:
-                m_end = cut
-                tokens = tokens[:of_at]
-                possessive = False
-        if len(tokens) > _MAX_NAME_WORDS:
-            continue  # a headline in title case, not a name
-        if len(tokens) > 1 and sum(len(t) > 3 and t.isupper() for t in tokens) > 1:
-            continue  # a heading in capitals: "TELLING OF THE SYRIAN REFUGEE CRISIS"
-        if (
-            len(tokens) == 1
-            and not lead
-            and tokens[0].lower() in _lowercase_words(text)
-            and _starts_sentence(text, m_start)
-        ):
-            continue  # "Nevertheless," "Officials": a common word capitalised at a sentence start
-        if (
-            len(tokens) == 1
-            and not lead
-            and not possessive
-            and (after_lower := _WORD_AFTER.match(text, m_end)) is not None
-            and after_lower.group(1) in _COMMON_NOUN_NEXT
-            and _capitalised_counts(text)[tokens[0]] == 1
-            and _starts_sentence(text, m_start)
-        ):
-            continue  # "Targets could …", "Conflict in …": named once, at a sentence start
-        if (
-            len(tokens) == 1
-            and len(tokens[0]) > 5
-            and tokens[0].endswith("ing")
-            and (next_lower := _WORD_AFTER.match(text, m_end)) is not None
-            and next_lower.group(1)[:1].islower()
-            and next_lower.group(1).lower() not in _SPEECH
-        ):
-            continue  # "Speaking in a televised interview", after a dateline too
-        if (
-            len(tokens) == 1
-            and not lead
-            and len(tokens[0]) > 4
-            and tokens[0].endswith(("ing", "ed"))
-            and _starts_sentence(text, m_start)
-        ):
-            continue  # "Acknowledging that …", "Based on …"
-        name = " ".join(tokens)
-        if lead:
-            # the mention's text starts after the stripped lead words
-            offset = text.find(tokens[0] if not role_tokens else role_tokens[0], m_start)
-            m_start = offset if offset != -1 else m_start
+        if parsed.cut != -1:
+            m_end = m_start + parsed.cut
+        tokens = parsed.tokens
+        possessive = parsed.possessive
+        lead = bool(parsed.lead_words)
+        after = _WORD_AFTER.match(text, m_end)
+        after_word = after.group(1) if after else ""
+        if len(tokens) == 1:
+            word = tokens[0]
+            opens = not lead and _starts_sentence(text, m_start)
+            if opens and word.lower() in _lowercase_words(text):
+                # "Nevertheless," "Officials": a common word capitalised at a sentence start
+                continue
+            if (
+                opens
+                and not possessive
+                and after_word in _COMMON_NOUN_NEXT
+                and _written_once(text, word)
+            ):
+                continue  # "Targets could …", "Conflict in …": named once, at a sentence start
+            if (
+                len(word) > 5
+                and word.endswith("ing")
+                and after_word[:1].islower()
+                and after_word.lower() not in _SPEECH
+            ):
+                continue  # "Speaking in a televised interview", after a dateline too
+            if opens and len(word) > 4 and word.endswith(("ing", "ed")):
+                continue  # "Acknowledging that …", "Based on …"
+        m_start += parsed.start
         before_word = _word_before(text, m_start)
-        if role_tokens and before_word == "former":
-            role_tokens.insert(0, "former")  # "former President Jair Bolsonaro"
-        if not role_tokens and before_word in _ROLE_HEADS and len(tokens) > 1:
+        role, gender = parsed.role, parsed.gender
+        if role and before_word == "former":
+            role = f"former {role}"  # "former President Jair Bolsonaro"
+        if not role and before_word in _ROLE_HEADS and len(tokens) > 1:
             # "White House spokesman Josh Earnest": a role in lower case before the name
             described = _ROLE_BEFORE.search(text, max(0, m_start - 60), m_start)
             if described:
                 role_tokens = described.group("role").split()
-        after = _WORD_AFTER.match(text, m_end)
-        after_word = after.group(1) if after else ""
-        lead_words = [_bare(w) for w in lead]
+                role = " ".join(role_tokens)
+                gender = _gender([_bare(t) for t in role_tokens] + list(parsed.lead_words))
+        lead_words = parsed.lead_words
         prepositional = (
             (lead_words[-1] in _PREPOSITIONS) if lead_words else (before_word in _PREPOSITIONS)
         )
-        is_acronym = len(name) >= 2 and name.replace(".", "").replace("&", "").isupper()
         next_word = after_word.lower()
+        spaced = text[m_end : m_end + 1] == " "
         modifier = (
             not possessive
             and len(tokens) == 1
-            and not is_acronym
+            and not parsed.is_acronym
             and bool(after_word)
             and after_word[:1].islower()
-            and text[m_end : m_end + 1] == " "
+            and spaced
             and next_word not in _HEADISH
             and not next_word.endswith("ly")  # "Clinton clearly erred"
             and not next_word.endswith(("n’t", "n't"))  # "Weaver didn’t seem …"
             and next_word not in _COMMON_VERBS
             # "Iranian officials"; but "Nakatani said" and "Santilli expressed" are names
             and not next_word.endswith("ed")
-            and (_DEMONYM.search(tokens[0]) is not None or next_word not in _PREPOSITIONS)
+            and (parsed.demonym or next_word not in _PREPOSITIONS)
         )
         acronym = _ACRONYM_AFTER.match(text, m_end)
-        lowered_name = [_bare(t) for t in tokens]
-        kind = (
-            "organisation"
-            if is_acronym or any(w in ORG_WORDS for w in lowered_name)
-            else "place"
-            if is_place(name)
-            else "group"
-            if len(tokens) == 1 and _DEMONYM_PLURAL.search(name) and is_place_stem(name)
-            else "person"
-        )
         if (
-            kind == "place"
-            and _ARTICLE_BEFORE.search(text, max(0, m_start - 5), m_start) is not None
+            parsed.kind == "place"
             and not possessive
             and after_word[:1].islower()
-            and text[m_end : m_end + 1] == " "
+            and spaced
             and next_word not in _HEADISH
             and next_word not in _PREPOSITIONS
+            and _ARTICLE_BEFORE.search(text, max(0, m_start - 5), m_start) is not None
         ):
             modifier = True  # "the New Jersey governor", "the Gaza Strip ceasefire"
-        # "Iran’s Foreign Minister": whose title it is, then the title, and no name
-        titled = lowered_name[1:] if _strip_possessive(tokens[0])[1] else lowered_name
-        title_only = any(w in CORE_TITLES for w in titled) and all(
-            w in TITLE_WORDS or w in ("of", "the", "for", "to") for w in titled
-        )
-        role_words = [_bare(t) for t in role_tokens] + lead_words
-        gender = (
-            "f"
-            if any(w in FEMALE_TITLES for w in role_words)
-            else "m"
-            if any(w in MALE_TITLES for w in role_words)
-            else ""
-        )
         found.append(
-            Mention(
-                start=m_start,
-                end=m_end,
-                name=name,
-                role=" ".join(role_tokens),
-                kind=kind,
-                gender=gender,
-                prepositional=prepositional,
-                possessive=possessive,
-                modifier=modifier,
-                acronym_of=acronym.group(1) if acronym and not is_acronym else None,
-                title_only=title_only,
+            Mention(  # by position: this runs for every name in the text
+                m_start,
+                m_end,
+                parsed.name,
+                role,
+                parsed.kind,
+                gender,
+                prepositional,
+                possessive,
+                modifier,
+                acronym.group(1) if acronym and not parsed.is_acronym else None,
+                parsed.title_only,
             )
         )
     return found

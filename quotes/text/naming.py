@@ -79,6 +79,8 @@ def is_particle(word: str) -> bool:
 
 def strip_particle(word: str) -> str:
     """ "al-Ansari" -> "Ansari": the part of a name a later mention is matched by."""
+    if "-" not in word and "‑" not in word:
+        return word  # most words: no particle joined by a hyphen, no regular expression
     return _PARTICLE_PREFIX.sub("", word)
 
 
@@ -86,7 +88,9 @@ def family_name_first(tokens: list[str]) -> bool:
     """Whether a name is written family name first ("Park Soo-hyun", "Wang Wenbin")."""
     if len(tokens) not in (2, 3):
         return False
-    return tokens[0].lower() in FAMILY_FIRST or bool(_KOREAN_GIVEN.match(tokens[-1]))
+    return tokens[0].lower() in FAMILY_FIRST or (
+        "-" in tokens[-1] and _KOREAN_GIVEN.match(tokens[-1]) is not None
+    )
 
 
 @functools.lru_cache(maxsize=4096)

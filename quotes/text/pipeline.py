@@ -6,6 +6,7 @@ import dataclasses
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import islice
 
 from quotes.text.attribute import Attribution, Attributor, Context
 from quotes.text.entities import Entities, Entity
@@ -27,6 +28,7 @@ _FRAMED = frozenset({"after-quote", "before-quote", "according-to", "colon"})
 _IN_STATEMENT = re.compile(r"\b(?:in|issued|released)\s+an?\s+(?:\w+\s+)?statement\b")
 # A statement needs some substance: a dateline or a "Read more" line is not a claim.
 MIN_STATEMENT_WORDS = 4
+_CLOSING = frozenset('.!?:"”’')
 
 
 def _outlet(text: str, paras: list[Span]) -> tuple[str | None, list[Span]]:
@@ -74,9 +76,12 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                 mentions.extend(find_mentions(text, cursor, stop))
                 cursor = quote.outer[1] if quote else s_end
             attributor._sentence_mentions = mentions
-            for mention in mentions:
-                if not (mention.modifier or mention.title_only):
-                    entities.add(mention)
+            # each name's entity, found once for the attribution below and for the pronouns
+            named = [
+                (mention, entities.add(mention))
+                for mention in mentions
+                if not (mention.modifier or mention.title_only)
+            ]
             previous_end = s_start
             sentence_speaker: Attribution | None = None
             in_statement: bool | None = None
@@ -138,11 +143,10 @@ def analyze(text: str, registry: Iterable[KnownSpeaker] = ()) -> Analysis:
                     context.note(found.entity, subject=True)
             if _is_heading(text, s_start, s_end):
                 # "XP Simulator", "Free tool": a cross-heading or an ad line names no subject
-                for mention in mentions:
-                    if not (mention.modifier or mention.title_only):
-                        context.note(entities.add(mention), subject=False)
+                for _, entity in named:
+                    context.note(entity, subject=False)
             else:
-                _note_mentions(attributor, context, mentions, attributor.subject_pronoun(s_start))
+                _note_mentions(attributor, context, named, attributor.subject_pronoun(s_start))
             reporter = sentence_speaker or (
                 attributor.reporting_clause(s_start, s_end) if not inside else None
             )
@@ -210,12 +214,17 @@ def _around(
 
 def _is_heading(text: str, start: int, end: int) -> bool:
     """A short line without a sentence's closing punctuation: a heading or an ad line."""
+    if text[end - 1 : end] in _CLOSING or end <= start:
+        return False  # most sentences: read no further
     line = text[start:end]
-    return "\n" not in line and len(line.split()) <= 5 and line[-1:] not in '.!?:"”’'
+    return "\n" not in line and len(line.split()) <= 5
 
 
 def _note_mentions(
-    attributor: Attributor, context: Context, mentions: list[Mention], pronoun: Entity | None
+    attributor: Attributor,
+    context: Context,
+    named: list[tuple[Mention, Entity]],
+    pronoun: Entity | None,
 ) -> None:
     """Remember the sentence's names for pronouns: its subject, or the others mentioned.
 
@@ -225,10 +234,7 @@ def _note_mentions(
     first = pronoun is None
     if pronoun is not None:
         context.note(pronoun, subject=True)
-    for mention in mentions:
-        if mention.modifier or mention.title_only:
-            continue
-        entity = attributor.entities.add(mention)
+    for mention, entity in named:
         subject = first and not (mention.prepositional or mention.possessive)
         if subject and not entity.description:
             # "Nabil Abu Rudeineh, the spokesman for …": a later "Abbas’s spokesman" is him
@@ -268,8 +274,8 @@ def _statement(text: str, start: int, end: int, inside: list[Quotation]) -> Clai
     quoted = sum(q.outer[1] - q.outer[0] for q in inside)
     if quoted * 2 > end - start:
         return None
-    if len(_WORD.findall(text[start:end])) < MIN_STATEMENT_WORDS:
-        return None
+    if next(islice(_WORD.finditer(text, start, end), MIN_STATEMENT_WORDS - 1, None), None) is None:
+        return None  # fewer words than that: counting stops at the fourth
     return ClaimSpan("statement", start, end, text[start:end], method="sentence")
 
 

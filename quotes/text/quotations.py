@@ -42,10 +42,6 @@ def _space_or_edge(text: str, i: int) -> bool:
     return i < 0 or i >= len(text) or text[i].isspace()
 
 
-def _letter(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and text[i].isalnum()
-
-
 def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int, str]], int | None, str]:
     """Top-level (open, close, kind) mark positions in text[start:end], plus an unclosed opener."""
     stack: list[tuple[int, str]] = []
@@ -61,11 +57,12 @@ def _pairs(text: str, start: int, end: int) -> tuple[list[tuple[int, int, str]],
                 return True
         return False
 
+    last = len(text) - 1
     for match in _MARK.finditer(text, start, end):
         i = match.start()
         ch = text[i]
-        before_letter = _letter(text, i - 1)
-        after_letter = _letter(text, i + 1)
+        before_letter = i > 0 and text[i - 1].isalnum()
+        after_letter = i < last and text[i + 1].isalnum()
         if ch in "“„":
             stack.append((i, _DOUBLE))
         elif ch == "”":
