@@ -4,7 +4,8 @@ read the whole table. Any ModelAdmin takes them through LargeTableAdminMixin.
 Measured on PostgreSQL 15 with LIAR grown to 1M claims (benchmarks/web.py): the claims
 change list spent its time in two COUNT(*) of every claim (the page count and the "N
 total" beside the search box) and a SELECT DISTINCT attribution_method over every claim
-for its filter.
+for its filter: 319 ms -> 38 ms at 1M claims (31 -> 26 ms at 13k); the articles' list
+(COUNT(*) and SELECT DISTINCT outlet over 1M articles) 341 -> 77 ms.
 """
 
 from __future__ import annotations

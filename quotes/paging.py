@@ -3,10 +3,11 @@
 Shared by the workbench's lists (claims, dashboard) and the admin's change lists
 (quotes.admin). Measured on PostgreSQL 15, LIAR grown to 1M claims (benchmarks/web.py): an
 OFFSET page reads and throws away every row before it, and Paginator counts every row of
-the list for its "Page N of M", so the last page of the claims list took 933 ms at 1M
-(41 ms at 13k). Here a page is the rows after (or before) the last one shown, in the
-list's order, found through an index in that order: the next page, the previous one, the
-first and the last cost the same at any size and at any depth.
+the list for its "Page N of M", so the last page of the claims list (?page=20000) took
+728 ms at 1M (53 ms at 13k); ?page=last now takes 25 ms at 1M (31 ms at 13k). Here a
+page is the rows after (or before) the last one shown, in the list's order, found through
+an index in that order: the next page, the previous one, the first and the last cost the
+same at any size and at any depth.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ def estimated_table_count(model: type[Model]) -> int | None:
 
 def list_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> Count:
     """The rows of a list: PostgreSQL's estimate for a whole table (COUNT(*) read all of
-    the 1M claims), else a count capped at `cap`."""
+    the 1M claims: 82 ms, against 0.1 ms), else a count capped at `cap`."""
     if not queryset.query.where:
         estimate = estimated_table_count(queryset.model)
         if estimate is not None and estimate > cap:

@@ -68,7 +68,9 @@ def _page(request: HttpRequest, items: Any, per_page: int | None = None) -> Any:
 # copied on the claim (migration 0017) and the index claim_list_idx in this very order
 # (claim_kind_list_idx per kind): a page is a walk of that index that stops after 50 rows.
 # Ordered through the join (-article__created), a filtered page walked the articles' index
-# and probed each article's claims: kind + rating took 472 ms at 1M claims, 44 ms at 13k.
+# and probed each article's claims. Measured (benchmarks/web.py's data, PostgreSQL 15, the
+# page's median): ?kind=statement&rating=false 192 ms -> 28 ms at 1M claims (30 -> 35 ms
+# at 13k), the unfiltered list 64 -> 21 ms.
 CLAIM_LIST_ORDER = ("-article_created", "-article_id", "start", "pk")
 CLAIM_KEYSET = Keyset(CLAIM_LIST_ORDER, datetimes=frozenset({"article_created"}))
 ARTICLE_KEYSET = Keyset(("-created", "-pk"), datetimes=frozenset({"created"}))
@@ -149,7 +151,8 @@ def _get_speaker_for_user(
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require(request, "view_article")
     # A page of keys first (keyset pagination over article_newest_idx, quotes.paging: no
-    # COUNT(*) of every article, no OFFSET), then claims counted for that page's articles
+    # COUNT(*) of every article, no OFFSET: 42 -> 11 ms at 1M claims, 10 -> 8 ms at 13k),
+    # then claims counted for that page's articles
     # only: the annotations join every claim, evidence and verdict of the articles they
     # run on.
     page = keyset_page(request, Article.objects.all(), ARTICLE_KEYSET, 25, load=_dashboard_rows)
@@ -934,7 +937,8 @@ def claim_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     else:
         # Searches too are listed newest first, not by ts_rank: ranking meant computing the
         # rank of every match and sorting them all, 86k rows for "tax" at 1M that spilled
-        # to disk (458 ms, 42 ms at 13k). In the list's order the page walks claim_list_idx
+        # to disk: ?q=tax 387 ms -> 32 ms at 1M (27 -> 41 ms at 13k, where it now also
+        # counts up to 500 matches). In the list's order the page walks claim_list_idx
         # and tests each claim's stored vector, or, for a rare word, takes its few matches
         # from the GIN index and sorts those: the planner picks by the word's frequency.
         # A fact-checker searching an archive wants the recent claims first; a phrase in
