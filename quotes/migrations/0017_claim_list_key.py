@@ -14,7 +14,11 @@ from django.db import migrations, models
 
 from quotes.pg_only import PostgresOnly
 
+# The copy first, then the triggers (in the migration's transaction, so that no claim is
+# written in between): the other order had the UPDATE of every claim run the trigger too.
 PG_FORWARD = """
+UPDATE quotes_claim c SET article_created = a.created
+    FROM quotes_article a WHERE a.id = c.article_id;
 CREATE FUNCTION quotes_claim_article_created() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     SELECT created INTO NEW.article_created FROM quotes_article WHERE id = NEW.article_id;
@@ -32,8 +36,6 @@ CREATE TRIGGER quotes_article_created_to_claims
     AFTER UPDATE OF created ON quotes_article
     FOR EACH ROW WHEN (OLD.created IS DISTINCT FROM NEW.created)
     EXECUTE FUNCTION quotes_article_created_to_claims();
-UPDATE quotes_claim c SET article_created = a.created
-    FROM quotes_article a WHERE a.id = c.article_id;
 """
 PG_BACKWARD = """
 DROP TRIGGER quotes_article_created_to_claims ON quotes_article;
@@ -45,6 +47,7 @@ DROP FUNCTION quotes_claim_article_created();
 # triggers are off (SQLite's default), so these updates do not fire them again.
 SQLITE_KEY = "(SELECT created FROM quotes_article WHERE id = NEW.article_id)"
 SQLITE_FORWARD = [
+    f"UPDATE quotes_claim SET article_created = {SQLITE_KEY.replace('NEW.', 'quotes_claim.')}",
     f"""CREATE TRIGGER quotes_claim_article_created_insert AFTER INSERT ON quotes_claim
     BEGIN UPDATE quotes_claim SET article_created = {SQLITE_KEY} WHERE id = NEW.id; END""",
     f"""CREATE TRIGGER quotes_claim_article_created_update AFTER UPDATE ON quotes_claim
@@ -53,7 +56,6 @@ SQLITE_FORWARD = [
     """CREATE TRIGGER quotes_article_created_to_claims AFTER UPDATE OF created ON quotes_article
     WHEN OLD.created IS NOT NEW.created
     BEGIN UPDATE quotes_claim SET article_created = NEW.created WHERE article_id = NEW.id; END""",
-    f"UPDATE quotes_claim SET article_created = {SQLITE_KEY.replace('NEW.', 'quotes_claim.')}",
 ]
 SQLITE_BACKWARD = [
     "DROP TRIGGER quotes_claim_article_created_insert",
