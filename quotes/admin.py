@@ -19,6 +19,7 @@ from django.template.response import TemplateResponse
 from simple_history.admin import SimpleHistoryAdmin
 
 from quotes import review
+from quotes.admin_lists import LargeTableAdminMixin, distinct_values_filter
 from quotes.models import (
     Article,
     Claim,
@@ -35,6 +36,7 @@ from quotes.models import (
     Verdict,
     claims_per_row,
 )
+from quotes.search import is_postgres, match_claims
 from quotes.services import ArticleRejected, check_body
 from quotes.signals import ratings_in_history
 from quotes.text import normalize_name
@@ -248,13 +250,14 @@ class ArticleAdminForm(VersionedAdminForm):
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(LargeTableAdminMixin, CheckedAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ("title", "outlet", "published", "claim_count", "created")
     # "created" as a filter (today, past 7 days, this month, this year), not as
     # date_hierarchy: the hierarchy lists the days that have articles with a DISTINCT over
-    # every article, on each view of the list.
-    list_filter = ("outlet", "published", "created")
+    # every article, on each view of the list. The outlets by a loose scan of
+    # article_outlet_idx (quotes.admin_lists), not a SELECT DISTINCT of every article.
+    list_filter = (distinct_values_filter("outlet", "outlet"), "published", "created")
     search_fields = ("title", "outlet", "url", "byline")
     readonly_fields = ("imported_by", "created")
     fieldsets = (
@@ -371,7 +374,7 @@ class ExternalReviewInline(admin.StackedInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
+class ClaimAdmin(LargeTableAdminMixin, CheckedAdminMixin, SimpleHistoryAdmin):
     form = ClaimAdminForm
     list_display = (
         "short_text",
@@ -391,9 +394,12 @@ class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
         "speaker_confirmed",
         "verdict__status",
         "verdict__rating",
-        "attribution_method",
+        # by a loose scan of claim_method_idx (quotes.admin_lists), not a SELECT DISTINCT
+        # over every claim
+        distinct_values_filter("attribution_method", "attribution method"),
     )
     search_fields = ("exact", "speaker__name", "article__title")
+    search_help_text = "Words of the claim, or a speaker's name or alias."
     autocomplete_fields = ("speaker",)
     readonly_fields = (
         # the offsets index this article's body: the claim cannot move to another
@@ -436,6 +442,20 @@ class ClaimAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
     )
     inlines = [EvidenceInline, ExternalReviewInline, VerdictInline]
     list_per_page = 50
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> Any:
+        # PostgreSQL: the claims list's search (the stored vector exact_tsv and its GIN
+        # index, and speakers by name or alias), not the admin's UPPER(...) LIKE '%tax%'
+        # OR'ed across the claim, its speaker and its article: that read every claim with
+        # both joins. ?q=tax: 1,742 ms -> 43 ms at 1M claims (62 -> 30 ms at 13k). Words
+        # match as in the claims list (stemmed: "taxes" finds "tax"); an article's title is
+        # searched in the articles' list. SQLite keeps the admin's substring search.
+        search_term = search_term.replace("\x00", "")[:MAX_SEARCH]
+        if is_postgres() and search_term.strip():
+            return match_claims(queryset, search_term), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="claim", ordering="exact")
     def short_text(self, obj: Claim) -> str:
@@ -557,7 +577,7 @@ def publish_verdicts(
 
 
 @admin.register(Verdict)
-class VerdictAdmin(CheckedAdminMixin, SimpleHistoryAdmin):
+class VerdictAdmin(LargeTableAdminMixin, CheckedAdminMixin, SimpleHistoryAdmin):
     form = VerdictForm
     list_display = (
         "claim",

@@ -25,7 +25,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import Col, Expression
 from django.db.models.functions import Left
 
-from quotes.models import Claim, ExternalReview, Speaker
+from quotes.models import Claim, ExternalReview, Speaker, SpeakerAlias
 from quotes.text import normalize_name
 
 _WORD = re.compile(r"\w{4,}")
@@ -120,17 +120,34 @@ def search_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
     q = web_search(q)
     if not q:
         return claims
-    # the speakers first, as a short list of ids: an OR on the claims' speaker index beside
-    # the text's GIN index, rather than a join in every search
-    said_by = Q(speaker_id__in=ids) if (ids := speakers_matching(q)) else Q()
     if is_postgres():
         vector = StoredSearchVector()
         query = SearchQuery(q, config="english", search_type="websearch")
         return (
-            claims.annotate(search=vector, rank=SearchRank(vector, query))
-            .filter(Q(search=query) | said_by)
+            _matching(claims, q)
+            .annotate(rank=SearchRank(vector, query))
             .order_by("-rank", *(claims.query.order_by or ["pk"]))
         )
+    return _matching(claims, q)
+
+
+def match_claims(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
+    """The claims search_claims() finds for `q`, in the incoming order (no rank).
+
+    For lists in an order of their own, such as the admin's: on PostgreSQL the match is
+    the stored vector's `@@` alone, which its GIN index answers.
+    """
+    q = web_search(q)
+    return _matching(claims, q) if q else claims
+
+
+def _matching(claims: QuerySet[Claim], q: str) -> QuerySet[Claim]:
+    # the speakers first, as a short list of ids: an OR on the claims' speaker index beside
+    # the text's GIN index, rather than a join in every search
+    said_by = Q(speaker_id__in=ids) if (ids := speakers_matching(q)) else Q()
+    if is_postgres():
+        query = SearchQuery(q, config="english", search_type="websearch")
+        return claims.alias(search=StoredSearchVector()).filter(Q(search=query) | said_by)
     condition = Q()
     for word in q.split()[:10]:
         word = word.strip('"')
@@ -152,13 +169,15 @@ def speakers_matching(q: str) -> list[int]:
     key = normalize_name(q.replace('"', " "))
     if len(key) < 3:
         return []
+    # A UNION of names and aliases, each side answered by its trigram index on PostgreSQL
+    # (migration 0017): the OR across the join read all 67k speakers at 1M claims for
+    # every search (25 ms; 1 ms with the indexes).
+    names = Speaker.objects.filter(normalized_name__contains=key).order_by()
+    aliases = SpeakerAlias.objects.filter(normalized__contains=key).order_by()
     return list(
-        Speaker.objects.filter(
-            Q(normalized_name__contains=key) | Q(aliases__normalized__contains=key)
-        )
-        .order_by()
-        .values_list("pk", flat=True)
-        .distinct()[:SPEAKER_MATCH_LIMIT]
+        names.values_list("pk", flat=True).union(aliases.values_list("speaker_id", flat=True))[
+            :SPEAKER_MATCH_LIMIT
+        ]
     )
 
 

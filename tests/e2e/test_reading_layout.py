@@ -251,6 +251,9 @@ def test_no_serious_accessibility_problem_on_any_page(live_server: Any, browser:
     factories.EvidenceFactory(claim=quote)
     verdict = factories.VerdictFactory(claim=quote, false=True, reviewer=checker)
     Verdict.objects.filter(pk=verdict.pk).update(status=Verdict.Status.PUBLISHED)
+    # more articles than the dashboard's page of 25: its First/Previous/Next/Last links
+    for _ in range(30):
+        factories.ArticleFactory()
     base = live_server.url
     axe = Axe()
     problems: list[str] = []
@@ -276,6 +279,9 @@ def test_no_serious_accessibility_problem_on_any_page(live_server: Any, browser:
         "workbench-claim": f"{article.get_absolute_url()}?claim={quote.pk}",
         "claims": "/claims/",
         "claims-filtered": "/claims/?kind=quote&q=regime",
+        "claims-last-page": "/claims/?page=last",
+        "claims-damaged-link": "/claims/?after=damaged",
+        "dashboard-next-page": "/?page=2",
         "claim": quote.get_absolute_url(),
         "speakers": "/speakers/",
         "speaker": quote.speaker.get_absolute_url(),
