@@ -688,16 +688,8 @@ class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
     fields = ("name", "kind", "role", "party", "state", "url")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_claims=claims_per_row("speaker"))
-            .prefetch_related("aliases")
-        )
-
-    @admin.display(description="claims", ordering="n_claims")
-    def claim_count(self, obj: Speaker) -> int:
-        return obj.n_claims  # type: ignore[attr-defined]
+        # claim_count is the maintained counter (quotes/counters.py): no count per row
+        return super().get_queryset(request).prefetch_related("aliases")
 
     @admin.display(description="aliases")
     def alias_list(self, obj: Speaker) -> str:

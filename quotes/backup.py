@@ -52,6 +52,7 @@ BACKUP_MODELS = [
     "quotes.historicalverdict",
 ]
 BATCH = 2000
+SIMILAR_BATCH = 500
 
 
 class BackupError(ValueError):
@@ -275,4 +276,12 @@ def restore_backup(records: list[Any]) -> int:
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), restored):
             cursor.execute(sql)
+    # Rows went in raw (no save(), no signals): the speakers' counters from scratch, and
+    # the similar claims looked for again (they are derived data, not in the backup).
+    from quotes import counters, tasks
+
+    counters.recount()
+    claim_ids = list(apps.get_model("quotes.claim").objects.values_list("pk", flat=True))
+    for start in range(0, len(claim_ids), SIMILAR_BATCH):
+        tasks.send(tasks.compute_similar_claims, claim_ids[start : start + SIMILAR_BATCH])
     return len(records)
