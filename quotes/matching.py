@@ -85,40 +85,17 @@ def find_matches(
     text: str, *, exclude_article: int | None = None, limit: int = MAX_MATCHES
 ) -> list[Candidate]:
     """Checked claims that say what `text` says, best first, with their similarity."""
-    return find_similar(
-        text,
-        exclude_article=exclude_article,
-        limit=limit,
-        threshold=MATCH_THRESHOLD,
-        checked_only=True,
-    )
-
-
-def find_similar(
-    text: str,
-    *,
-    exclude_article: int | None,
-    limit: int,
-    threshold: float,
-    checked_only: bool,
-) -> list[Candidate]:
-    """Claims (checked ones only, or any) in other articles most like `text`, best first,
-    scored on at most CANDIDATES of them whatever the archive's size."""
     if not text.strip():
         return []
     # the same prefix the search indexes hold: a whole 1 MB claim is past PostgreSQL's
     # tsvector limit, and a match on its opening 2,000 characters is a match
     text = text[:TRIGRAM_CHARS]
     if connection.vendor == "postgresql":
-        found = _find_on_postgres(text, exclude_article, limit, checked_only)
-    else:
-        found = _find_plain(text, exclude_article, limit, checked_only)
-    return [c for c in found if c.score >= threshold][:limit]
+        return _find_on_postgres(text, exclude_article, limit)
+    return _find_plain(text, exclude_article, limit)
 
 
-def _find_on_postgres(
-    text: str, exclude_article: int | None, limit: int, checked_only: bool
-) -> list[Candidate]:
+def _find_on_postgres(text: str, exclude_article: int | None, limit: int) -> list[Candidate]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT lexeme FROM unnest(to_tsvector('english', %s))"
@@ -128,30 +105,21 @@ def _find_on_postgres(
         lexemes = [row[0] for row in cursor.fetchall()]
         if not lexemes:
             return []
-        frequency = _lexeme_frequencies()
-        rare = sorted(lexemes, key=lambda lexeme: frequency.get(lexeme, 0.0))[:RARE_WORDS]
-        quoted = ["'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in rare]
-        if len(quoted) == 1:
-            query = quoted[0]
-        else:
-            query = " | ".join(f"({a} & {b})" for a, b in itertools.combinations(quoted, 2))
+        query = rare_words_query(lexemes)
         # At most CANDIDATES rows are scored, whatever the archive's size: a new claim made
         # only of common words must not make us compare it with thousands of claims.
-        # Compared on their first TRIGRAM_CHARS characters, as `text` is.
         cursor.execute(
-            "SELECT id, similarity(left(exact, %(chars)s), %(text)s) AS score FROM ("
-            " SELECT c.id, c.exact FROM quotes_claim c"
+            "SELECT id, similarity(exact, %(text)s) AS score FROM ("
+            " SELECT c.id, c.exact"
+            " FROM quotes_claim c LEFT JOIN quotes_verdict v ON v.claim_id = c.id"
             " WHERE c.exact_tsv @@ %(query)s::tsquery AND c.article_id <> %(article)s"
-            # checked_claims(), in SQL, when asked for (a constant the planner folds)
-            " AND (NOT %(checked_only)s OR EXISTS (SELECT 1 FROM quotes_verdict v"
-            " WHERE v.claim_id = c.id AND v.status = %(published)s)"
-            " OR EXISTS (SELECT 1 FROM quotes_externalreview r WHERE r.claim_id = c.id))"
+            # checked_claims(), in SQL
+            " AND (v.status = %(published)s OR EXISTS"
+            " (SELECT 1 FROM quotes_externalreview r WHERE r.claim_id = c.id))"
             " LIMIT %(candidates)s) AS candidate"
             " ORDER BY score DESC, id LIMIT %(limit)s",
             {
                 "text": text,
-                "chars": TRIGRAM_CHARS,
-                "checked_only": checked_only,
                 "query": query,
                 "published": Verdict.Status.PUBLISHED.value,
                 "article": exclude_article or 0,
@@ -160,7 +128,30 @@ def _find_on_postgres(
             },
         )
         rows = cursor.fetchall()
-    return [Candidate(pk, float(score)) for pk, score in rows]
+    return [Candidate(pk, float(score)) for pk, score in rows if score >= MATCH_THRESHOLD]
+
+
+def rare_words_query(lexemes: list[str], pairs: int | None = None) -> str:
+    """A tsquery for the claims that share a pair of the RARE_WORDS rarest of `lexemes`
+    (the lexeme itself when there is one): short posting lists at any archive size.
+
+    `pairs` keeps only that many pairs, those the fewest claims should share (as if words
+    occurred independently); None keeps all of them.
+    """
+    frequency = _lexeme_frequencies()
+    # a word the statistics do not list is rarer than any they list
+    unlisted = min(frequency.values(), default=0.0) / 2
+    share = {lexeme: frequency.get(lexeme, unlisted) for lexeme in lexemes}
+    rare = sorted(lexemes, key=lambda lexeme: share[lexeme])[:RARE_WORDS]
+    quoted = {
+        lexeme: "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in rare
+    }
+    if len(rare) == 1:
+        return quoted[rare[0]]
+    combined = list(itertools.combinations(rare, 2))
+    if pairs is not None:
+        combined = sorted(combined, key=lambda ab: share[ab[0]] * share[ab[1]])[:pairs]
+    return " | ".join(f"({quoted[a]} & {quoted[b]})" for a, b in combined)
 
 
 _frequencies: tuple[float, dict[str, float]] = (0.0, {})
@@ -193,22 +184,21 @@ def forget_statistics() -> None:
     _frequencies = (0.0, {})
 
 
-def _find_plain(
-    text: str, exclude_article: int | None, limit: int, checked_only: bool
-) -> list[Candidate]:
+def _find_plain(text: str, exclude_article: int | None, limit: int) -> list[Candidate]:
     words = sorted({w for w in _WORD.findall(text.lower()) if len(w) >= 4}, key=len, reverse=True)
     if not words:
         return []
     condition = Q()
     for word in words[:3]:
         condition |= Q(exact__icontains=word)
-    candidates = (checked_claims() if checked_only else Claim.objects.all()).filter(condition)
+    candidates = checked_claims().filter(condition)
     if exclude_article:
         candidates = candidates.exclude(article_id=exclude_article)
     scored = [
-        Candidate(pk, similarity(text, other[:TRIGRAM_CHARS]))
+        Candidate(pk, similarity(text, other))
         for pk, other in candidates.values_list("pk", "exact")[:500]
     ]
+    scored = [c for c in scored if c.score >= MATCH_THRESHOLD]
     scored.sort(key=lambda c: (-c.score, c.claim_id))
     return scored[:limit]
 

@@ -1,11 +1,14 @@
 """Similar claims, computed when a claim is created or its text changes, read by the claim page.
 
-The claim page used to look for them at every view through the trigram GiST index
-(quotes/search.py nearest_on_postgres), which reads the whole index whatever the archive's
-size: 1.3 s per view at 1M claims. Now each new or changed claim looks for its nearest
-claims once, among a bounded set of candidates (the rare-word search of quotes/matching.py
-that recognises already checked claims, here over every claim), and the pairs are stored
-as SimilarClaim rows; the page reads a claim's best pairs through an index.
+The claim page used to look for them at every view through the trigram GiST index, which
+reads the whole index whatever the archive's size: 2,989 ms per view at the 1M archive
+(17 queries; 97 ms at 13k); reading the stored pairs, 30-67 ms (11 queries; 34-44 ms at
+13k), measured by benchmarks/speaker_pages.py on a shared machine. Each new or changed
+claim looks for its nearest claims once, among a bounded set of candidates (the rare-word
+search of quotes/matching.py that recognises already checked claims, here over every
+claim, batched), and the pairs are stored as SimilarClaim rows; the page reads a claim's
+best pairs through an index. Backfill (compute_similar_claims): 3,300 claims/s at 13k,
+280 claims/s at 1M (about an hour for the archive, resumable).
 
 A pair is stored once (smaller id first) and found from either side, so a claim created
 after another one shows on the older claim's page too. Rows go with their claims
@@ -14,18 +17,32 @@ after another one shows on the older claim's page too. Rows go with their claims
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 
-from quotes.matching import find_similar
+from quotes.matching import rare_words_query, similarity
 from quotes.models import Claim, ExternalReview, SimilarClaim
+from quotes.search import TRIGRAM_CHARS
 
 # The claim page shows five; each claim stores its own best five (pairs found by claims
 # created later come on top), so the work per new claim is one bounded search.
 STORED = 5
 SHOWN = 5
 SIMILARITY_THRESHOLD = 0.3
+# Candidates share one of the 6 rarest pairs of the claim's 6 rarest words (of 15 pairs):
+# at 1M claims that took the search per new claim from 22 ms to 8 ms (a pair of common
+# words, "would" and "create", alone brought 2,000 claims into the bitmap for 200 kept).
+PAIRS = 6
+# Candidates scored per claim (matching.py scores 200 for a verdict to reuse): at the 1M
+# archive the search reads one table page per candidate.
+SIMILAR_CANDIDATES = 50
+# Claims per batch: one lexeme query, one search, one insert each.
+BATCH = 500
+_WORD = re.compile(r"[^\W_]+")
 
 
 def stored_text(pk: int | None) -> str | None:
@@ -46,28 +63,103 @@ def claims_changed(claim_ids: list[int]) -> None:
 
 def compute(claim_ids: Iterable[int]) -> int:
     """Look for the claims nearest each of these and store the pairs (idempotent: a pair
-    stored already is kept). Returns the number of pairs found."""
+    stored already is kept). Returns the number of pairs found.
+
+    BATCH claims at a time, each batch in the same few queries whatever its size (a bulk
+    import of 500 claims costs what one claim does in queries, not 500 searches).
+    """
+    ids = sorted(set(claim_ids))
     found = 0
-    rows = Claim.objects.filter(pk__in=list(claim_ids)).values_list("pk", "article_id", "exact")
-    for pk, article_id, exact in rows.iterator(chunk_size=500):
-        nearest = find_similar(
-            exact,
-            exclude_article=article_id,
-            limit=STORED,
-            threshold=SIMILARITY_THRESHOLD,
-            checked_only=False,
-        )
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        if connection.vendor == "postgresql":
+            pairs = _nearest_on_postgres(batch)
+        else:
+            pairs = _nearest_plain(batch)
         SimilarClaim.objects.bulk_create(
             [
-                SimilarClaim(
-                    claim_id=min(pk, c.claim_id), other_id=max(pk, c.claim_id), score=c.score
-                )
-                for c in nearest
+                SimilarClaim(claim_id=min(a, b), other_id=max(a, b), score=score)
+                for a, b, score in pairs
             ],
             ignore_conflicts=True,
         )
-        found += len(nearest)
+        found += len(pairs)
     return found
+
+
+def _nearest_on_postgres(batch: list[int]) -> list[tuple[int, int, float]]:
+    """The rare-word candidates of quotes/matching.py (a pair of a claim's rarest words, on
+    the GIN index of exact_tsv, at most CANDIDATES of them), for a batch of claims in one
+    query, each scored by trigram similarity on its first TRIGRAM_CHARS characters."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, article_id, left(exact, %(chars)s),"
+            " ARRAY(SELECT lexeme FROM unnest(to_tsvector('english', left(exact, %(chars)s)))"
+            " ORDER BY length(lexeme) DESC, lexeme)"
+            " FROM quotes_claim WHERE id = ANY(%(ids)s)",
+            {"chars": TRIGRAM_CHARS, "ids": batch},
+        )
+        rows = [row for row in cursor.fetchall() if row[3]]
+        if not rows:
+            return []
+        queries = [rare_words_query(lexemes, PAIRS) for _pk, _article, _text, lexemes in rows]
+        cursor.execute(
+            "SELECT v.id, s.id, s.score"
+            " FROM unnest(%(ids)s::bigint[], %(articles)s::bigint[], %(queries)s::text[],"
+            " %(texts)s::text[]) AS v(id, article_id, query, text)"
+            " CROSS JOIN LATERAL ("
+            " SELECT candidate.id, similarity(left(candidate.exact, %(chars)s), v.text) AS score"
+            " FROM (SELECT c.id, c.exact FROM quotes_claim c"
+            " WHERE c.exact_tsv @@ v.query::tsquery AND c.article_id <> v.article_id"
+            " LIMIT %(candidates)s) AS candidate"
+            " ORDER BY score DESC, candidate.id LIMIT %(stored)s) AS s"
+            " WHERE s.score >= %(threshold)s",
+            {
+                "ids": [row[0] for row in rows],
+                "articles": [row[1] for row in rows],
+                "queries": queries,
+                "texts": [row[2] for row in rows],
+                "chars": TRIGRAM_CHARS,
+                "candidates": SIMILAR_CANDIDATES,
+                "stored": STORED,
+                "threshold": SIMILARITY_THRESHOLD,
+            },
+        )
+        return [(a, b, float(score)) for a, b, score in cursor.fetchall()]
+
+
+def _nearest_plain(batch: list[int]) -> list[tuple[int, int, float]]:
+    """SQLite: the claims sharing one of a claim's three longest words, scored like pg_trgm
+    in Python. One pass over the claims per batch: good enough for a laptop."""
+    mine = {
+        pk: (article_id, exact[:TRIGRAM_CHARS])
+        for pk, article_id, exact in Claim.objects.filter(pk__in=batch).values_list(
+            "pk", "article_id", "exact"
+        )
+    }
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for pk, (_article, text) in mine.items():
+        words = sorted({w for w in _WORD.findall(text.lower()) if len(w) >= 4}, key=len)
+        for word in words[-3:]:
+            by_word[word].append(pk)
+    candidates: dict[int, dict[int, str]] = defaultdict(dict)
+    others = Claim.objects.values_list("pk", "article_id", "exact").order_by("pk")
+    for other, article_id, exact in others.iterator(chunk_size=2000):
+        text = exact[:TRIGRAM_CHARS]
+        for word in by_word.keys() & set(_WORD.findall(text.lower())):
+            for pk in by_word[word]:
+                if mine[pk][0] != article_id and len(candidates[pk]) < SIMILAR_CANDIDATES:
+                    candidates[pk][other] = text
+    pairs = []
+    for pk, found in candidates.items():
+        scored = sorted(
+            ((similarity(mine[pk][1], text), other) for other, text in found.items()),
+            key=lambda item: (-item[0], item[1]),
+        )
+        pairs += [
+            (pk, other, score) for score, other in scored[:STORED] if score >= SIMILARITY_THRESHOLD
+        ]
+    return pairs
 
 
 def similar_to(claim: Claim, limit: int = SHOWN) -> list[Claim]:
