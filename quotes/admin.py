@@ -678,17 +678,48 @@ class MergeSpeakersForm(forms.Form):
     )
 
 
+class PartyFilter(admin.SimpleListFilter):
+    """The speakers' parties, each read by one probe of speaker_party_idx.
+
+    The admin's own filter runs SELECT DISTINCT party over every speaker: 18 ms at the 1M
+    archive's 67k speakers, the slowest query of the page. Walking the index from one
+    party to the next (a recursive query, on SQLite too) costs one probe per party.
+    """
+
+    title = "party"
+    parameter_name = "party"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "WITH RECURSIVE parties(party) AS ("
+                " SELECT MIN(party) FROM quotes_speaker"
+                " UNION ALL SELECT (SELECT MIN(s.party) FROM quotes_speaker s"
+                " WHERE s.party > parties.party) FROM parties WHERE parties.party IS NOT NULL)"
+                " SELECT party FROM parties WHERE party IS NOT NULL AND party <> ''"
+            )
+            return [(party, party) for (party,) in cursor.fetchall()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Speaker]) -> QuerySet[Speaker]:
+        party = self.value()
+        return queryset.filter(party=party) if party else queryset
+
+
 @admin.register(Speaker)
 class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "role", "party", "alias_list", "claim_count")
-    list_filter = ("kind", "party")
+    list_filter = ("kind", PartyFilter)
     search_fields = ("name", "aliases__alias", "role")
     inlines = [SpeakerAliasInline]
     actions = ["merge_speakers"]
     fields = ("name", "kind", "role", "party", "state", "url")
+    # A unique key, so that the admin adds no "-pk" tie-break and walks its index for a
+    # page: ordering by name sorted every speaker (27 ms at 67k speakers, the 1M archive).
+    ordering = ("normalized_name",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
-        # claim_count is the maintained counter (quotes/counters.py): no count per row
+        # claim_count is the maintained counter (quotes/counters.py): no count per row.
+        # Sorted by it at 1M claims: 6,118 ms -> 48-110 ms (unsorted: 175 -> 58-104 ms).
         return super().get_queryset(request).prefetch_related("aliases")
 
     @admin.display(description="aliases")

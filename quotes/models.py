@@ -148,8 +148,11 @@ class Speaker(models.Model):
     class Meta:
         ordering = ["name"]
         indexes = [
-            # Speakers list and admin: "most claims first", id as the stable tie-break.
-            models.Index(fields=["-claim_count", "id"], name="speaker_most_claims_idx"),
+            # Speakers list and admin: "most claims first", newest first among equals (the
+            # admin's own tie-break, -pk), a stable order for keyset pages.
+            models.Index(fields=["-claim_count", "-id"], name="speaker_most_claims_idx"),
+            # Admin speakers: the party filter's choices (admin.PartyFilter).
+            models.Index(fields=["party"], name="speaker_party_idx"),
         ]
 
     def __str__(self) -> str:

@@ -52,7 +52,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="speaker",
-            index=models.Index(fields=["-claim_count", "id"], name="speaker_most_claims_idx"),
+            index=models.Index(fields=["-claim_count", "-id"], name="speaker_most_claims_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="speaker",
+            index=models.Index(fields=["party"], name="speaker_party_idx"),
         ),
         migrations.AddField(
             model_name="similarclaim",
