@@ -52,7 +52,8 @@ def add_claims(deltas: Mapping[int | None, int]) -> None:
 
 def add_published(deltas: Mapping[tuple[int, int], int]) -> None:
     """Add `deltas[(speaker_id, rating_id)]` to the tally of our published verdicts."""
-    for (speaker_id, rating_id), n in deltas.items():
+    # in key order, so that two transactions moving verdicts lock the rows in one order
+    for (speaker_id, rating_id), n in sorted(deltas.items()):
         if not n:
             continue
         # a zero row first (a conflict means it exists), so that the increment below is one
