@@ -4,6 +4,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 from quotes import counters
 from quotes.models import Speaker
@@ -18,6 +19,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.monotonic()
         counters.recount()
+        if connection.vendor == "postgresql" and connection.get_autocommit():
+            # Every speaker row was rewritten: until a vacuum marks the pages all-visible
+            # again, the speakers lists' COUNT(*) visits each row (1M archive: 5 -> 25 ms).
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE quotes_speaker, quotes_speakertally")
         self.stdout.write(
             f"Recounted {Speaker.objects.count()} speakers in {time.monotonic() - started:.1f} s."
         )
