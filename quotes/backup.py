@@ -52,7 +52,7 @@ BACKUP_MODELS = [
     "quotes.historicalverdict",
 ]
 BATCH = 2000
-SIMILAR_BATCH = 500
+SIMILAR_BATCH = 5000
 
 
 class BackupError(ValueError):

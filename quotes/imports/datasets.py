@@ -15,7 +15,7 @@ from quotes.models import Article, Claim
 
 BATCH = 1000
 # claims per background task looking for similar claims (a few ms each on PostgreSQL)
-SIMILAR_BATCH = 500
+SIMILAR_BATCH = 5000
 
 
 @dataclass
