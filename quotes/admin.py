@@ -699,25 +699,23 @@ class MergeSpeakersForm(forms.Form):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(CheckedAdminMixin, admin.ModelAdmin):
+class SpeakerAdmin(LargeTableAdminMixin, CheckedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "kind", "role", "party", "alias_list", "claim_count")
-    list_filter = ("kind", "party")
+    # The parties by a loose scan of speaker_party_idx: SELECT DISTINCT party read every
+    # speaker, 18 ms at the 1M archive's 67k speakers, the slowest query of the page.
+    list_filter = ("kind", distinct_values_filter("party", "party"))
     search_fields = ("name", "aliases__alias", "role")
     inlines = [SpeakerAliasInline]
     actions = ["merge_speakers"]
     fields = ("name", "kind", "role", "party", "state", "url")
+    # A unique key, so that the admin adds no "-pk" tie-break and walks its index for a
+    # page: ordering by name sorted every speaker (27 ms at 67k speakers, the 1M archive).
+    ordering = ("normalized_name",)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Speaker]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(n_claims=claims_per_row("speaker"))
-            .prefetch_related("aliases")
-        )
-
-    @admin.display(description="claims", ordering="n_claims")
-    def claim_count(self, obj: Speaker) -> int:
-        return obj.n_claims  # type: ignore[attr-defined]
+        # claim_count is the maintained counter (quotes/counters.py): no count per row.
+        # Sorted by it at 1M claims: 6,118 ms -> 48-110 ms (unsorted: 175 -> 58-104 ms).
+        return super().get_queryset(request).prefetch_related("aliases")
 
     @admin.display(description="aliases")
     def alias_list(self, obj: Speaker) -> str:

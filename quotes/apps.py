@@ -11,6 +11,7 @@ class QuotesConfig(AppConfig):
     def ready(self) -> None:
         from quotes import (
             checks,  # noqa: F401 - registers the deploy checks
+            counters,  # noqa: F401  (connects the receivers)
             registry_signals,  # noqa: F401  (connects the receivers)
             signals,  # noqa: F401  (connects the receivers)
         )

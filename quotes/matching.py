@@ -105,13 +105,7 @@ def _find_on_postgres(text: str, exclude_article: int | None, limit: int) -> lis
         lexemes = [row[0] for row in cursor.fetchall()]
         if not lexemes:
             return []
-        frequency = _lexeme_frequencies()
-        rare = sorted(lexemes, key=lambda lexeme: frequency.get(lexeme, 0.0))[:RARE_WORDS]
-        quoted = ["'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in rare]
-        if len(quoted) == 1:
-            query = quoted[0]
-        else:
-            query = " | ".join(f"({a} & {b})" for a, b in itertools.combinations(quoted, 2))
+        query = rare_words_query(lexemes)
         # At most CANDIDATES rows are scored, whatever the archive's size: a new claim made
         # only of common words must not make us compare it with thousands of claims.
         cursor.execute(
@@ -135,6 +129,29 @@ def _find_on_postgres(text: str, exclude_article: int | None, limit: int) -> lis
         )
         rows = cursor.fetchall()
     return [Candidate(pk, float(score)) for pk, score in rows if score >= MATCH_THRESHOLD]
+
+
+def rare_words_query(lexemes: list[str], pairs: int | None = None) -> str:
+    """A tsquery for the claims that share a pair of the RARE_WORDS rarest of `lexemes`
+    (the lexeme itself when there is one): short posting lists at any archive size.
+
+    `pairs` keeps only that many pairs, those the fewest claims should share (as if words
+    occurred independently); None keeps all of them.
+    """
+    frequency = _lexeme_frequencies()
+    # a word the statistics do not list is rarer than any they list
+    unlisted = min(frequency.values(), default=0.0) / 2
+    share = {lexeme: frequency.get(lexeme, unlisted) for lexeme in lexemes}
+    rare = sorted(lexemes, key=lambda lexeme: share[lexeme])[:RARE_WORDS]
+    quoted = {
+        lexeme: "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'" for lexeme in rare
+    }
+    if len(rare) == 1:
+        return quoted[rare[0]]
+    combined = list(itertools.combinations(rare, 2))
+    if pairs is not None:
+        combined = sorted(combined, key=lambda ab: share[ab[0]] * share[ab[1]])[:pairs]
+    return " | ".join(f"({quoted[a]} & {quoted[b]})" for a, b in combined)
 
 
 _frequencies: tuple[float, dict[str, float]] = (0.0, {})

@@ -30,6 +30,7 @@ from django.db.models import F, Max
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from quotes import counters
 from quotes.models import (
     Article,
     Claim,
@@ -581,6 +582,9 @@ def merge_speakers(target: Speaker, others: Iterable[Speaker], *, by: Any) -> in
             default_user=by,
             default_change_reason="Speakers merged",
         )
+        # bulk_update skips Claim.save(); none of these claims has a published verdict
+        # (refused above), so only the claim counts change
+        counters.add_claims({target.pk: len(claims)})
         aliases = list(
             SpeakerAlias.objects.filter(speaker_id__in=ids).values_list("alias", flat=True)
         )

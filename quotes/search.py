@@ -10,22 +10,18 @@ enough for a laptop.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVectorField,
-    TrigramSimilarity,
 )
-from django.db import connection, transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import Col, Expression
-from django.db.models.functions import Left
 
-from quotes.models import Claim, ExternalReview, Speaker, SpeakerAlias
+from quotes.models import Claim, Speaker, SpeakerAlias
 from quotes.text import normalize_name
 
 _WORD = re.compile(r"\w{4,}")
@@ -38,7 +34,6 @@ TRIGRAM_CHARS = 2000
 _TERM = re.compile(r'(-*)"([^"]*)"?|(-*)([^\s"]+)')
 # Words inside a term: letters and digits, joined by hyphens, apostrophes or dots.
 _TERM_WORD = re.compile(r"\w+(?:[-'\u2019.]\w+)*")
-SIMILARITY_THRESHOLD = 0.3
 
 
 def is_postgres() -> bool:
@@ -182,88 +177,8 @@ def speakers_matching(q: str) -> list[int]:
 
 
 def similar_claims(claim: Claim, limit: int = 5) -> list[Claim]:
-    """Claims in other articles that say nearly the same thing, most similar first."""
-    others = (
-        Claim.objects.exclude(article_id=claim.article_id)
-        .select_related("article", "speaker", "verdict__rating")
-        .prefetch_related(
-            Prefetch("external_reviews", queryset=ExternalReview.objects.select_related("rating"))
-        )
-        .defer("article__body")  # the page shows the titles only
-    )
-    if is_postgres():
-        with prefer_trigram_index():
-            scores = dict(nearest_on_postgres(claim, limit))
-        found = others.in_bulk(list(scores))
-        result = []
-        for pk, score in sorted(scores.items(), key=lambda item: (-item[1], item[0])):
-            found[pk].similarity = score  # type: ignore[attr-defined]
-            result.append(found[pk])
-        return result
-    words = sorted({w.lower() for w in _WORD.findall(claim.exact)}, key=len, reverse=True)[:3]
-    if not words:
-        return []
-    condition = Q()
-    for word in words:
-        condition |= Q(exact__icontains=word)
-    mine = {w.lower() for w in _WORD.findall(claim.exact)}
-    scored = []
-    # Score the candidates on their text alone, then load the few shown with their
-    # article, speaker and verdict (not all 200 of them).
-    for pk, text in others.filter(condition).values_list("pk", "exact")[:200]:
-        theirs = {w.lower() for w in _WORD.findall(text)}
-        union = mine | theirs
-        score = len(mine & theirs) / len(union) if union else 0.0
-        if score >= SIMILARITY_THRESHOLD:
-            scored.append((score, pk))
-    scored.sort(key=lambda item: (-item[0], item[1]))
-    found = others.in_bulk([pk for _, pk in scored[:limit]])
-    result = []
-    for score, pk in scored[:limit]:
-        found[pk].similarity = score  # type: ignore[attr-defined]
-        result.append(found[pk])
-    return result
+    """Claims in other articles that say nearly the same thing, most similar first: the
+    pairs stored when the claims were created (quotes/similar.py)."""
+    from quotes.similar import similar_to
 
-
-def nearest_on_postgres(claim: Claim, limit: int) -> QuerySet[Claim, tuple[int, float]]:
-    """(pk, similarity) of the claims in other articles most like `claim`, via pg_trgm.
-
-    Compared on their first TRIGRAM_CHARS characters, the part the index holds.
-    """
-    head = claim.exact[:TRIGRAM_CHARS]
-    return (
-        Claim.objects.exclude(article_id=claim.article_id)
-        # the indexed expression itself, so that the GiST index answers `%`
-        .annotate(head=Left("exact", TRIGRAM_CHARS))
-        .filter(head__trigram_similar=head)
-        .annotate(similarity=TrigramSimilarity(Left("exact", TRIGRAM_CHARS), head))
-        .order_by("-similarity", "pk")
-        .values_list("pk", "similarity")[:limit]
-    )
-
-
-@contextmanager
-def prefer_trigram_index() -> Iterator[None]:
-    """Make the planner use claim_exact_trgm_idx for `%`, for one transaction.
-
-    It prices `%` (similarity_op) as cheap and prefers to read the whole table, computing
-    similarity row by row: 250 ms at 13k claims, against 13 ms through the GiST index
-    (migration 0005; it was GIN, 35 ms).
-    The settings are local to the transaction, and put back on the way out in case this
-    runs inside a larger one.
-    """
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan')"
-        )
-        before = cursor.fetchone()
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        try:
-            yield
-        finally:
-            cursor.execute(
-                "SELECT set_config('enable_seqscan', %s, true),"
-                " set_config('enable_indexscan', %s, true)",
-                before,
-            )
+    return similar_to(claim, limit)

@@ -6,12 +6,14 @@ Reshaping claims and every other change a reviewer makes is a transition in quot
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from quotes import counters, similar
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import Article, Claim, Evidence, Source, Speaker, SpeakerAlias, Verdict
 from quotes.text import (
@@ -277,4 +279,7 @@ def _create_claims(article: Article, analysis: Analysis) -> list[Claim]:
         claim.anchor()
         claims.append(claim)
     created = Claim.objects.bulk_create(claims)
+    # bulk_create skips Claim.save(): the counters and similar claims are kept here
+    counters.add_claims(Counter(claim.speaker_id for claim in created))
+    similar.claims_changed([claim.pk for claim in created])
     return created

@@ -92,6 +92,14 @@ def match_claims(claim_ids: list[int]) -> int:
     return matching.match_claims(claim_ids)
 
 
+@shared_task(time_limit=600, soft_time_limit=540)
+def compute_similar_claims(claim_ids: list[int]) -> int:
+    """Store the similar claims of these new or changed claims; the number of pairs found."""
+    from quotes import similar
+
+    return similar.compute(claim_ids)
+
+
 @shared_task(time_limit=300, soft_time_limit=270)
 def poll_feeds() -> int:
     """Celery beat, every FEED_POLL_MINUTES: poll each active feed that is due, each in a

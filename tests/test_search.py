@@ -10,8 +10,6 @@ from django.urls import reverse
 
 from quotes.models import Claim
 from quotes.search import (
-    nearest_on_postgres,
-    prefer_trigram_index,
     search_claims,
     similar_claims,
     web_search,
@@ -98,13 +96,6 @@ def plan(queryset: object) -> str:
 def test_full_text_search_uses_the_gin_index() -> None:
     claim("The regime sponsors terror across the region")
     assert "claim_exact_fts_idx" in plan(search_claims(Claim.objects.all(), "terror"))
-
-
-@postgres_only
-def test_similar_claims_use_the_trigram_index() -> None:
-    first = claim("The regime sponsors terror across the region")
-    with prefer_trigram_index():
-        assert "claim_exact_trgm_idx" in nearest_on_postgres(first, 5).explain()
 
 
 def index_names() -> set[str]:

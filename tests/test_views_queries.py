@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from quotes.models import Article, Claim
-from tests.factories import ArticleFactory, rating
+from quotes.models import Article, Claim, Speaker
+from tests.factories import ArticleFactory, SpeakerFactory, rating
 from tests.workbench import article_with_claims
 
 pytestmark = pytest.mark.django_db
@@ -42,6 +42,7 @@ PAGES: dict[str, Callable[[], str]] = {
     "claim": lambda: latest()[1].get_absolute_url(),
     "speaker": lambda: latest()[1].speaker.get_absolute_url(),
     "speakers": lambda: reverse("quotes:speakers"),
+    "speakers_by_claims": lambda: reverse("quotes:speakers") + "?sort=claims",
     "speakers_search": lambda: reverse("quotes:speakers") + "?q=speaker",
     "autocomplete": lambda: reverse("quotes:speaker_search") + "?q=speaker",
     "ratings_css": lambda: reverse("quotes:ratings_css"),
@@ -158,3 +159,19 @@ def test_admin_lists_count_claims_per_row(editor_client: Client) -> None:
     html = BeautifulSoup(page.content, "html.parser")
     row = next(r for r in html.select("#result_list tbody tr") if speaker.name in r.get_text())
     assert row.select_one("td.field-claim_count").get_text() == "6"
+
+
+def test_admin_speakers_sort_by_claims_and_filter_by_party(editor_client: Client) -> None:
+    busy, quiet = article_with_claims(6), article_with_claims(2)
+    Speaker.objects.filter(pk=busy.claims.first().speaker_id).update(party="Green")
+    Speaker.objects.filter(pk=quiet.claims.first().speaker_id).update(party="Blue")
+    SpeakerFactory(party="Green")
+    url = reverse("admin:quotes_speaker_changelist")
+    html = BeautifulSoup(editor_client.get(url + "?o=-6").content, "html.parser")
+    counts = [td.get_text() for td in html.select("#result_list td.field-claim_count")]
+    assert counts == ["6", "2", "0"]
+    # each party once, in order, as the filter's choices
+    choices = [a.get_text() for a in html.select("#changelist-filter a") if "party=" in a["href"]]
+    assert choices == ["Blue", "Green"]
+    html = BeautifulSoup(editor_client.get(url + "?party=Green").content, "html.parser")
+    assert len(html.select("#result_list tbody tr")) == 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from quotes import counters, similar
 from quotes.models import Article, Claim, Evidence, Source, Speaker, SpeakerAlias, Verdict
 from tests.factories import ArticleFactory, EvidenceFactory, SpeakerFactory, VerdictFactory
 
@@ -32,6 +33,9 @@ def article_with_claims(n: int) -> Article:
         )
         for i in range(n)
     )
+    # what every bulk path does after bulk_create, which skips Claim.save()
+    counters.add_claims({speaker.pk: n})
+    similar.compute(article.claims.values_list("pk", flat=True))
     for claim in Claim.objects.filter(article=article)[: n // 2]:
         VerdictFactory(claim=claim)
         EvidenceFactory(claim=claim)

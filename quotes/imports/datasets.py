@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from simple_history.utils import bulk_create_with_history
 
+from quotes import counters, tasks
 from quotes.imports.text import ImportRefused
 from quotes.models import Article, Claim
 
 BATCH = 1000
+# claims per background task looking for similar claims (a few ms each on PostgreSQL)
+SIMILAR_BATCH = 5000
 
 
 @dataclass
@@ -80,7 +84,7 @@ def create_statement_articles(
         ],
         batch_size=batch_size,
     )
-    return bulk_create_with_history(
+    claims = bulk_create_with_history(
         [
             Claim(
                 article=article,
@@ -98,3 +102,10 @@ def create_statement_articles(
         batch_size=batch_size,
         default_change_reason=reason,
     )
+    # bulk_create skips Claim.save(): the speakers' counts in one UPDATE, and the similar
+    # claims of the new rows in the background (inline without a broker)
+    counters.add_claims(Counter(claim.speaker_id for claim in claims))
+    for start in range(0, len(claims), SIMILAR_BATCH):
+        batch = [claim.pk for claim in claims[start : start + SIMILAR_BATCH]]
+        tasks.send(tasks.compute_similar_claims, batch)
+    return claims
