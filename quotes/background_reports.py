@@ -16,11 +16,15 @@ from quotes.models import Claim, ReportFile
 
 
 def build(report: ReportFile) -> exports.Export:
+    data = QueryDict(report.query)
     if report.article_id is not None:
-        return exports.export_article(report.article, report.fmt)  # type: ignore[arg-type]
+        return exports.export_article(
+            report.article,  # type: ignore[arg-type]
+            report.fmt,
+            include_unchecked=data.get("unchecked") == "1",
+        )
     from quotes.filters import ClaimFilter
 
-    data = QueryDict(report.query)
     filterset = ClaimFilter(data, queryset=Claim.objects.all(), published_only=True)
     if not filterset.is_valid():
         raise exports.ExportError("The filter is not valid any more.")

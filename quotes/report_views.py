@@ -49,9 +49,39 @@ def _respond(export: exports.Export) -> HttpResponseBase:
     return response
 
 
-def _export_or_error(request: HttpRequest, build: Callable[[], exports.Export]) -> HttpResponseBase:
+def _queue(
+    request: HttpRequest, fmt: str, *, article: Article | None = None, query: str = ""
+) -> HttpResponseBase:
+    """Hand an export too large for one request to a worker; redirect to its page.
+
+    The same request again (a reload) finds the report already being prepared rather
+    than queuing a second one.
+    """
+    from quotes import tasks
+
+    report = ReportFile.objects.filter(
+        requested_by_id=request.user.pk,
+        fmt=fmt,
+        article=article,
+        query=query,
+        status=ReportFile.Status.PENDING,
+    ).first()
+    if report is None:
+        report = ReportFile.objects.create(
+            requested_by_id=request.user.pk, fmt=fmt, article=article, query=query
+        )
+        tasks.send(tasks.render_report, report.pk)
+    return redirect(report)
+
+
+def _export_or_error(
+    request: HttpRequest, build: Callable[[], exports.Export], queue: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
     try:
         return _respond(build())
+    except exports.ExportDeferred:
+        # Streamed, it would outlast the worker's timeout and end as a truncated 200.
+        return queue()
     except exports.PdfPending as pending:
         # a large PDF renders in the background: this page reloads until the file is there
         response = render(
@@ -78,6 +108,7 @@ def article_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     return _export_or_error(
         request,
         lambda: exports.export_article(article, fmt, include_unchecked=include, background=True),
+        lambda: _queue(request, fmt, article=article, query="unchecked=1" if include else ""),
     )
 
 
@@ -102,6 +133,7 @@ def claims_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return _export_or_error(
         request,
         lambda: exports.export_claims(filterset.qs, fmt, description=description, background=True),
+        lambda: _queue(request, fmt, query=request.GET.urlencode()),
     )
 
 

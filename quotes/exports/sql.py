@@ -198,13 +198,33 @@ def _batches(sql: str, params: tuple[Any, ...]) -> Iterator[list[tuple[Any, ...]
     # trip, so the process holds one batch whatever the number of claims. Outside a
     # transaction Django declares it WITH HOLD (the result is kept server-side until it is
     # closed), so no transaction stays open while a slow client reads.
-    with connection.chunked_cursor() as cursor:
+    held = not connection.in_atomic_block
+    cursor = connection.chunked_cursor()
+    finished = False
+    try:
         cursor.execute(sql, params)
         while True:
             rows = fetch_batch(cursor, FETCH_SIZE)
             yield rows
             if len(rows) < FETCH_SIZE:
+                finished = True
                 return
+    finally:
+        if finished or held:
+            cursor.close()
+        else:
+            _forget(cursor)
+
+
+def _forget(cursor: Any) -> None:
+    """Drop a cursor declared inside a transaction without sending CLOSE.
+
+    Such a cursor ends with its transaction. A response dropped unread is closed when it
+    is collected, which may be after that transaction ended and another began (tests do
+    this): a CLOSE of a cursor that no longer exists would abort the other transaction.
+    """
+    driver_cursor = getattr(cursor, "cursor", cursor)
+    driver_cursor._close()
 
 
 def row_batches(claims: QuerySet[Claim], *, full: bool) -> Iterator[list[tuple[Any, ...]]]:
