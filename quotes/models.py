@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 from quotes.dates import validate_sane_date
 from quotes.text import make_selector, normalize_name
 from quotes.text.excerpt import excerpt
+from quotes.text.slugnames import slug_key as fold_slug
 
 # Only web addresses a reader can open: no javascript:, data: or file: URLs.
 http_url_validator = URLValidator(schemes=["http", "https"])
@@ -139,16 +140,25 @@ class Speaker(models.Model):
         help_text="A page that identifies the speaker (official site, Wikipedia, Wikidata); "
         "exported as ClaimReview sameAs.",
     )
+    # The name folded as data sets' slugs fold it ("beto-orourke" -> "betoorourke"), so an
+    # import finds a slug's speaker by index instead of folding every name in the registry
+    # (67k speakers at a million claims: 1.3 s per import of 100 rows).
+    slug_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
     created = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["name"]
+        indexes = [
+            # LIAR import: the registry speakers a file's slugs name (quotes/imports/speakers.py).
+            models.Index(fields=["slug_key"], name="speaker_slug_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalized_name = normalize_name(self.name)
+        self.slug_key = fold_slug(self.name)[:NAME_KEY_LENGTH]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -188,16 +198,23 @@ class SpeakerAlias(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="aliases")
     alias = models.CharField(max_length=200)
     normalized = models.CharField(max_length=NAME_KEY_LENGTH, unique=True, editable=False)
+    # As Speaker.slug_key, of the normalised alias.
+    slug_key = models.CharField(max_length=NAME_KEY_LENGTH, blank=True, editable=False)
 
     class Meta:
         verbose_name_plural = "speaker aliases"
         ordering = ["alias"]
+        indexes = [
+            # LIAR import: the aliases a file's slugs name (quotes/imports/speakers.py).
+            models.Index(fields=["slug_key"], name="speakeralias_slug_key_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.alias
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.normalized = normalize_name(self.alias)
+        self.slug_key = fold_slug(self.normalized)[:NAME_KEY_LENGTH]
         super().save(*args, **kwargs)
 
     def clean(self) -> None:

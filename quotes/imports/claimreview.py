@@ -457,7 +457,9 @@ def import_reviews(data: Any, *, imported_by: Any = None) -> ImportResult:
         groups.setdefault(review.appearance_url or label, []).append((label, review))
 
     scale = ScaleMapper()
-    speakers = SpeakerRegistry.load()
+    speakers = SpeakerRegistry.for_names(
+        review.speaker_name for reviews in groups.values() for _, review in reviews
+    )
     for reviews in groups.values():
         _create_article(reviews, scale, speakers, result, imported_by)
     return result
