@@ -38,9 +38,11 @@ def render(report_id: int) -> bool:
         if report is None or report.status != ReportFile.Status.PENDING:
             return False
     try:
-        export = build(report)
-        # spooled to disk as it is produced, so a large CSV never sits whole in memory
-        with tempfile.TemporaryFile() as spool:
+        # spooled to disk as it is produced, so a large CSV never sits whole in memory;
+        # read in one transaction, so that PostgreSQL's exports read their cursor as the
+        # query runs instead of first writing the whole result aside (quotes/exports/sql.py)
+        with tempfile.TemporaryFile() as spool, transaction.atomic():
+            export = build(report)
             for chunk in export.chunks:
                 spool.write(chunk if isinstance(chunk, bytes) else chunk.encode())
             spool.seek(0)

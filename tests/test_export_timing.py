@@ -43,6 +43,7 @@ def limit_of_five(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.WEB_WORKER_TIMEOUT = 2
     monkeypatch.setattr(timing, "SQL_RATE", {"csv": 5, "json": 5})
     monkeypatch.setattr(timing, "ORM_RATE", 5)
+    monkeypatch.setattr(timing, "ORM_RATE_HTML", 5)
 
 
 def download(client: Client, report: ReportFile) -> bytes:

@@ -17,12 +17,14 @@ from quotes.exports import sql
 from quotes.exports.base import ExportError
 from quotes.models import Claim
 
-# Claims per second each path streams at, measured by `benchmarks/exports.py --pg` on the
-# 2-core machine with other work running, and rounded down: the SQL path (PostgreSQL's
-# CSV and JSON) wrote 45k (CSV) and 29k (JSON) claims/s at 128k claims; the ORM path
-# (every other format, and SQLite's CSV and JSON) 2.5-4k.
+# Claims per second each path streams at, measured by benchmarks/exports.py on the 2-core
+# machine with other work running, and rounded down: the SQL path (PostgreSQL's CSV and
+# JSON) wrote 37-54k (CSV) and 23-29k (JSON) claims/s at 128k claims; the ORM path (every
+# other format, and SQLite's CSV and JSON) 2.5-4k for CSV, HTML about half the rate of
+# the others (README, "Exports").
 SQL_RATE = {"csv": 20_000, "json": 12_000}
-ORM_RATE = 2_000
+ORM_RATE = 1_000
+ORM_RATE_HTML = 500
 # The share of the worker timeout an export may take: the rest is the margin for a loaded
 # machine and a slow client.
 INLINE_SHARE = 0.5
@@ -44,7 +46,7 @@ def rate(fmt: str) -> int:
     """Claims per second the export of `fmt` streams at, on this database."""
     if sql.available() and fmt in SQL_RATE:
         return SQL_RATE[fmt]
-    return ORM_RATE
+    return ORM_RATE_HTML if fmt == "html" else ORM_RATE
 
 
 def inline_limit(fmt: str) -> int:
