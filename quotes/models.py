@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator, URLValidator
 from django.db import models
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Left
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -28,6 +28,9 @@ NAME_KEY_LENGTH = 200
 TOO_LONG_A_NAME = "This name is too long once normalised: shorten it."
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", "Use a colour like #1a7f37.")
 
+
+# The characters of a URL that its lookup indexes hold (see ExternalReview.Meta).
+URL_HEAD = 200
 
 # Google's ClaimReview guidance: claimReviewed should stay under about 75 characters.
 SUMMARY_LENGTH = 75
@@ -291,6 +294,12 @@ class Claim(VersionedModel):
             models.Index(fields=["article", "start"], name="claim_article_start_idx"),
             # Claims list: kind filter.
             models.Index(fields=["kind"], name="claim_kind_idx"),
+            # ClaimReview import: its own claims, without reading the archive's others.
+            models.Index(
+                fields=["attribution_method"],
+                condition=Q(attribution_method="claimreview"),
+                name="claim_from_claimreview_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -551,6 +560,12 @@ class ExternalReview(models.Model):
         verbose_name = "fact check by another organisation"
         verbose_name_plural = "fact checks by other organisations"
         ordering = ["claim_id", "published_at", "id"]
+        indexes = [
+            # ClaimReview import: is a review URL of the file already imported? The first
+            # URL_HEAD characters only: a btree entry of a 2,000-character URL of non-ASCII
+            # characters would pass PostgreSQL's limit (2,704 bytes).
+            models.Index(Left("review_url", URL_HEAD), name="externalreview_url_head_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.summary

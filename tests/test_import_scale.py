@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quotes.imports.speakers import SpeakerRegistry, fill_slug_keys
-from quotes.models import Article, Claim, Speaker, SpeakerAlias
+from quotes.models import Article, Claim, ExternalReview, Speaker, SpeakerAlias
 from quotes.services import refresh_after_bulk_import
 from tests import factories
 
@@ -137,3 +138,50 @@ def test_the_migration_fills_existing_rows() -> None:
     migration.fill_slug_keys(apps, connection.schema_editor())
 
     assert Speaker.objects.get().slug_key == "aclunorthcarolina"
+
+
+QUIRKS = Path(__file__).parent / "fixtures" / "claimreview_quirks.json"
+
+
+def test_a_claimreview_reimport_finds_its_rows_by_index_not_by_reading_the_archive(
+    tmp_path: Path,
+) -> None:
+    import_liar(liar_file(tmp_path, [(str(n), "someone") for n in range(20)]))
+    call_command("import_claimreview", str(QUIRKS), stdout=io.StringIO())
+    before = ExternalReview.objects.count()
+
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as ctx:
+        call_command("import_claimreview", str(QUIRKS), stdout=out)
+
+    assert "5 were already imported" in out.getvalue()
+    assert ExternalReview.objects.count() == before
+    reads = [q["sql"] for q in ctx.captured_queries if q["sql"].startswith("SELECT")]
+    reviews = [sql for sql in reads if 'FROM "quotes_externalreview"' in sql]
+    claims = [sql for sql in reads if 'FROM "quotes_claim"' in sql]
+    # the review URLs by the indexed head of the column; ClaimReview's claims by the
+    # partial index, and only those with the texts of reviews that have no URL
+    assert reviews and all("SUBSTR" in sql.upper() or "LEFT(" in sql.upper() for sql in reviews)
+    assert all('"exact" IN' in sql for sql in claims), claims
+
+
+def test_a_review_without_url_is_found_again_by_its_text(tmp_path: Path) -> None:
+    review = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": "The sky is green, said the mayor.",
+        "author": {"@type": "Organization", "name": "Checkers"},
+        "reviewRating": {"@type": "Rating", "alternateName": "False"},
+        "itemReviewed": {"@type": "Claim", "appearance": {"url": "https://example.org/a"}},
+    }
+    path = tmp_path / "review.json"
+    path.write_text(json.dumps(review), "utf-8")
+    call_command("import_claimreview", str(path), stdout=io.StringIO())
+
+    out = io.StringIO()
+    with CaptureQueriesContext(connection) as ctx:
+        call_command("import_claimreview", str(path), stdout=out)
+
+    assert "1 were already imported" in out.getvalue()
+    claims = [q["sql"] for q in ctx.captured_queries if 'FROM "quotes_claim"' in q["sql"]]
+    assert claims and all('"exact" IN' in sql for sql in claims), claims

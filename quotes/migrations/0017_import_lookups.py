@@ -1,11 +1,14 @@
-"""Speakers and aliases keep their slug key (quotes.text.slugnames.slug_key), indexed, so a LIAR
-import finds the registry speakers its slugs name without folding every name in the registry."""
+"""Imports find what they need by index: speakers and aliases keep their slug key
+(quotes.text.slugnames.slug_key), so a LIAR import finds the registry speakers its slugs name
+without folding every name in the registry; the ClaimReview import looks up review URLs by
+their head and its own claims through a partial index."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.db import migrations, models
+from django.db.models.functions import Left
 
 from quotes.text.slugnames import slug_key
 
@@ -50,5 +53,17 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="speakeralias",
             index=models.Index(fields=["slug_key"], name="speakeralias_slug_key_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="claim",
+            index=models.Index(
+                condition=models.Q(attribution_method="claimreview"),
+                fields=["attribution_method"],
+                name="claim_from_claimreview_idx",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="externalreview",
+            index=models.Index(Left("review_url", 200), name="externalreview_url_head_idx"),
         ),
     ]
