@@ -105,7 +105,7 @@ def main() -> None:
             )
     try:
         medians = []
-        print(f"{'database':<28}{'median s':>10}{'runs':>28}{'ratio':>8}")
+        print(f"{'database':<28}{'median s':>10}{'ratio':>8}  runs (s)")
         with tempfile.TemporaryDirectory(prefix="bench-imports-") as tmp:
             for database in databases:
                 times = []
@@ -115,10 +115,8 @@ def main() -> None:
                     times.append(run(args.root, database, path))
                 medians.append(statistics.median(times))
                 runs = " ".join(f"{t:.2f}" for t in times)
-                print(
-                    f"{database:<28}{medians[-1]:>10.2f}{runs:>28}{medians[-1] / medians[0]:>8.2f}",
-                    flush=True,
-                )
+                ratio = medians[-1] / medians[0]
+                print(f"{database:<28}{medians[-1]:>10.2f}{ratio:>8.2f}  {runs}", flush=True)
     finally:
         for clone in clones:
             psql(f"DROP DATABASE IF EXISTS {clone}")

@@ -6,8 +6,10 @@ module per format; `records` loads the claims they all read (only published verd
 
 Every format but PDF is a generator over the claims in chunks (the related rows
 select_related or prefetched per chunk, no article body), so memory stays flat and the
-number of queries grows with the number of chunks, not of claims. PDF is capped at
-MAX_PDF_CLAIMS claims.
+number of queries grows with the number of chunks, not of claims; on PostgreSQL, CSV and
+JSON read one query through a server-side cursor instead (`sql`). PDF is capped at
+MAX_PDF_CLAIMS claims. The web views stream only what can finish within the worker's
+timeout (`timing`); larger exports are written by a background job.
 """
 
 from __future__ import annotations
