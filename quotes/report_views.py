@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 
@@ -17,6 +18,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -55,16 +57,19 @@ def _queue(
     """Hand an export too large for one request to a worker; redirect to its page.
 
     The same request again (a reload) finds the report already being prepared rather
-    than queuing a second one.
+    than queuing a second one, unless that one is older than render_report's time limit:
+    its worker was lost.
     """
     from quotes import tasks
 
+    lost = timezone.now() - dt.timedelta(seconds=tasks.render_report.time_limit or 0)
     report = ReportFile.objects.filter(
         requested_by_id=request.user.pk,
         fmt=fmt,
         article=article,
         query=query,
         status=ReportFile.Status.PENDING,
+        created__gt=lost,
     ).first()
     if report is None:
         report = ReportFile.objects.create(

@@ -6,6 +6,7 @@ ReportFile to download), which without a broker runs inline and still writes the
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 from typing import Any
@@ -127,6 +128,23 @@ def test_a_reload_finds_the_report_being_prepared(
     assert first["Location"] == second["Location"] == made.get_absolute_url()
     page = checker_client.get(made.get_absolute_url()).content.decode()
     assert "Being prepared" in page
+
+
+def test_a_report_pending_past_the_tasks_time_limit_is_queued_again(
+    checker_client: Client, report: Report, limit_of_five: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queued: list[int] = []
+    monkeypatch.setattr(tasks, "send", lambda task, report_id: queued.append(report_id))
+    url = reverse("reports:claims_export", args=["csv"])
+    checker_client.get(url)
+    lost = ReportFile.objects.get()
+    limit = tasks.render_report.time_limit
+    ReportFile.objects.update(created=timezone.now() - dt.timedelta(seconds=limit + 1))
+
+    response = checker_client.get(url)
+
+    again = ReportFile.objects.exclude(pk=lost.pk).get()
+    assert queued == [lost.pk, again.pk] and response["Location"] == again.get_absolute_url()
 
 
 def test_the_count_stops_at_the_limit(report: Report, limit_of_five: None) -> None:
