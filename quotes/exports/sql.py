@@ -64,7 +64,7 @@ def _tables() -> dict[str, str]:
     return {name: quote(model._meta.db_table) for name, model in models.items()}
 
 
-# The columns both formats read, in this order (csv.py and json.py index them by name).
+# The columns both formats read, in this order: csv.py and json.py unpack them by position.
 COMMON = [
     ("id", "c.id"),
     ("article_id", "c.article_id"),
@@ -146,10 +146,6 @@ HISTORY_JOIN = (
     " LEFT JOIN {user} hu ON hu.id = h.history_user_id"
     " WHERE h.id = v.id AND h.status = 'published') hs ON true"
 )
-
-
-def column_index(columns: list[tuple[str, str]]) -> dict[str, int]:
-    return {name: n for n, (name, _) in enumerate(columns)}
 
 
 def export_sql(claims: QuerySet[Claim], *, full: bool) -> tuple[str, tuple[Any, ...]]:
