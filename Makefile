@@ -64,7 +64,8 @@ serve: export DEBUG ?= 0
 serve: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v 0
-	$(VENV)/bin/gunicorn factcheck.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+	$(VENV)/bin/gunicorn factcheck.wsgi --bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-3} \
+	  --timeout $${WEB_WORKER_TIMEOUT:-30} --access-logfile -
 
 ## worker: a Celery worker with beat (feed polling) against CELERY_BROKER_URL, e.g.
 ## CELERY_BROKER_URL=redis://127.0.0.1:6379/0; more workers: `celery -A factcheck worker`

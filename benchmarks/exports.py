@@ -16,11 +16,21 @@ claims. PDF is refused past its limit (MAX_PDF_CLAIMS), before any claim is read
 The PDF table is the web view's path: the seconds until the request answers (the file
 itself up to PDF_INLINE_LIMIT claims, else "being prepared") and until the background
 job's file is there.
+
+    .venv/bin/python benchmarks/exports.py --pg DB,DB [--formats csv,json] [--path sql|orm]
+
+The archive on PostgreSQL: the whole claims list exported (as /reports/claims.csv does)
+from each named database, e.g. clones of benchmarks/archive.py's archive_130k and
+archive_1m (clone them, never read the templates themselves), each export in a fresh
+process: claims per second, peak RSS, MiB written, and the seconds the web view spends
+deciding whether the export fits in a request (quotes/exports/timing.py's capped count).
+`--path orm` forces the ORM path of SQLite (records.py), to compare.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import os
 import subprocess
@@ -166,6 +176,66 @@ def measure_pdf(article_id: int) -> None:
     print(f"{answered} {done} {used} {pages} {len(data)}")
 
 
+def measure_pg(fmt: str, path: str) -> None:
+    """In a fresh process: export every claim of the database as the web serves it (in the
+    request, or by the background job when too large); print seconds, claims, base and
+    peak RSS, bytes, the seconds of the inline-or-background decision and who served it."""
+    from django.db import transaction
+
+    from quotes import exports
+    from quotes.exports import sql, timing
+    from quotes.models import Claim
+
+    if path == "orm":
+        sql.available = lambda: False  # type: ignore[assignment]
+    started = time.perf_counter()
+    try:
+        timing.check_inline(Claim.objects.all(), fmt)
+        served = "request"
+    except exports.ExportDeferred:
+        served = "job"
+    decided = time.perf_counter() - started
+    claims = Claim.objects.count()
+    base = high_water_kib()
+    started = time.perf_counter()
+    # the background job reads in one transaction (quotes/background_reports.py)
+    with transaction.atomic() if served == "job" else contextlib.nullcontext():
+        chunks = exports.export_claims(Claim.objects.all(), fmt).chunks
+        written = sum(len(chunk) for chunk in chunks)
+    elapsed = time.perf_counter() - started
+    print(f"{elapsed} {claims} {base} {high_water_kib()} {written} {decided} {served}")
+
+
+def main_pg(databases: list[str], formats: list[str], path: str) -> None:
+    header = (
+        "database",
+        "format",
+        "claims",
+        "seconds",
+        "claims/s",
+        "peak MiB",
+        "MiB out",
+        "decide s",
+    )
+    print("{:<20}{:<7}{:>10}{:>9}{:>10}{:>10}{:>9}{:>10}".format(*header), flush=True)
+    for database in databases:
+        for fmt in formats:
+            out = subprocess.run(
+                [sys.executable, __file__, "--measure-pg", database, fmt, path],
+                capture_output=True,
+                text=True,
+                check=True,
+                env={**os.environ, "PYTHONPATH": str(ROOT)},
+            ).stdout.split()
+            elapsed, claims, peak = float(out[0]), int(out[1]), int(out[3])
+            written, decided, served = int(out[4]), float(out[5]), out[6]
+            print(
+                f"{database:<20}{fmt:<7}{claims:>10,}{elapsed:>9.1f}{claims / elapsed:>10,.0f}"
+                f"{peak / 1024:>10.1f}{written / 2**20:>9.1f}{decided:>10.2f}  {served}",
+                flush=True,
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,25000")
@@ -174,7 +244,25 @@ def main() -> None:
     parser.add_argument("--pdf-sizes", default="100,1000,2000")
     parser.add_argument("--measure", nargs=3, metavar=("DB", "FORMAT", "ARTICLE"), help="internal")
     parser.add_argument("--measure-pdf", nargs=2, metavar=("DB", "ARTICLE"), help="internal")
+    parser.add_argument("--pg", default="", help="PostgreSQL databases to export from")
+    parser.add_argument("--path", choices=("sql", "orm"), default="sql")
+    parser.add_argument("--measure-pg", nargs=3, metavar=("DB", "FORMAT", "PATH"), help="internal")
     args = parser.parse_args()
+    if args.measure_pg:
+        database, fmt, path = args.measure_pg
+        sys.path.insert(0, str(ROOT))
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
+        os.environ.setdefault("SECRET_KEY", "benchmark-only-secret")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "factcheck.settings")
+        import django
+
+        django.setup()
+        measure_pg(fmt, path)
+        return
+    if args.pg:
+        formats = "csv,json" if args.formats == ",".join(FORMATS) else args.formats
+        main_pg(args.pg.split(","), formats.split(","), args.path)
+        return
     if args.measure_pdf:
         db, article_id = args.measure_pdf
         setup_django(db)

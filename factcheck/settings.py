@@ -203,6 +203,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 # The fact-checking organisation named as author in ClaimReview exports.
 FACTCHECK_ORG_NAME = os.getenv("FACTCHECK_ORG_NAME", "Factcheck Workbench")
 FACTCHECK_ORG_URL = os.getenv("FACTCHECK_ORG_URL", "http://127.0.0.1:8000/")
+# Seconds a web worker may take to answer (gunicorn's --timeout in `make serve`): an export
+# that would take longer is prepared in the background instead (quotes/exports/timing.py).
+WEB_WORKER_TIMEOUT = envint("WEB_WORKER_TIMEOUT", 30)
 # Where PDFs too large to render within a request are written by the background job.
 REPORTS_DIR = Path(os.getenv("REPORTS_DIR", str(BASE_DIR / "var" / "reports")))
 # Absolute base for public permalinks in exports (no trailing slash).

@@ -16,11 +16,15 @@ from quotes.models import Claim, ReportFile
 
 
 def build(report: ReportFile) -> exports.Export:
+    data = QueryDict(report.query)
     if report.article_id is not None:
-        return exports.export_article(report.article, report.fmt)  # type: ignore[arg-type]
+        return exports.export_article(
+            report.article,  # type: ignore[arg-type]
+            report.fmt,
+            include_unchecked=data.get("unchecked") == "1",
+        )
     from quotes.filters import ClaimFilter
 
-    data = QueryDict(report.query)
     filterset = ClaimFilter(data, queryset=Claim.objects.all(), published_only=True)
     if not filterset.is_valid():
         raise exports.ExportError("The filter is not valid any more.")
@@ -34,9 +38,11 @@ def render(report_id: int) -> bool:
         if report is None or report.status != ReportFile.Status.PENDING:
             return False
     try:
-        export = build(report)
-        # spooled to disk as it is produced, so a large CSV never sits whole in memory
-        with tempfile.TemporaryFile() as spool:
+        # spooled to disk as it is produced, so a large CSV never sits whole in memory;
+        # read in one transaction, so that PostgreSQL's exports read their cursor as the
+        # query runs instead of first writing the whole result aside (quotes/exports/sql.py)
+        with tempfile.TemporaryFile() as spool, transaction.atomic():
+            export = build(report)
             for chunk in export.chunks:
                 spool.write(chunk if isinstance(chunk, bytes) else chunk.encode())
             spool.seek(0)

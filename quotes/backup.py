@@ -282,6 +282,10 @@ def restore_backup(records: list[Any]) -> int:
         else:
             _insert(model, [obj for (obj, _m2m), _record in built])
             restored.append(model)
+    # backups written before speakers kept their slug key restore without it
+    from quotes.imports.speakers import fill_slug_keys
+
+    fill_slug_keys()
     # rows came with their ids: move the sequences past them
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), restored):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 
@@ -17,6 +18,7 @@ from django.http import (
 )
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
@@ -49,9 +51,42 @@ def _respond(export: exports.Export) -> HttpResponseBase:
     return response
 
 
-def _export_or_error(request: HttpRequest, build: Callable[[], exports.Export]) -> HttpResponseBase:
+def _queue(
+    request: HttpRequest, fmt: str, *, article: Article | None = None, query: str = ""
+) -> HttpResponseBase:
+    """Hand an export too large for one request to a worker; redirect to its page.
+
+    The same request again (a reload) finds the report already being prepared rather
+    than queuing a second one, unless that one is older than render_report's time limit:
+    its worker was lost.
+    """
+    from quotes import tasks
+
+    lost = timezone.now() - dt.timedelta(seconds=tasks.render_report.time_limit or 0)
+    report = ReportFile.objects.filter(
+        requested_by_id=request.user.pk,
+        fmt=fmt,
+        article=article,
+        query=query,
+        status=ReportFile.Status.PENDING,
+        created__gt=lost,
+    ).first()
+    if report is None:
+        report = ReportFile.objects.create(
+            requested_by_id=request.user.pk, fmt=fmt, article=article, query=query
+        )
+        tasks.send(tasks.render_report, report.pk)
+    return redirect(report)
+
+
+def _export_or_error(
+    request: HttpRequest, build: Callable[[], exports.Export], queue: Callable[[], HttpResponseBase]
+) -> HttpResponseBase:
     try:
         return _respond(build())
+    except exports.ExportDeferred:
+        # Streamed, it would outlast the worker's timeout and end as a truncated 200.
+        return queue()
     except exports.PdfPending as pending:
         # a large PDF renders in the background: this page reloads until the file is there
         response = render(
@@ -78,6 +113,7 @@ def article_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponseBase:
     return _export_or_error(
         request,
         lambda: exports.export_article(article, fmt, include_unchecked=include, background=True),
+        lambda: _queue(request, fmt, article=article, query="unchecked=1" if include else ""),
     )
 
 
@@ -102,6 +138,7 @@ def claims_export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     return _export_or_error(
         request,
         lambda: exports.export_claims(filterset.qs, fmt, description=description, background=True),
+        lambda: _queue(request, fmt, query=request.GET.urlencode()),
     )
 
 

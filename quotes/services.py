@@ -25,22 +25,62 @@ from quotes.text import (
     normalize_name,
 )
 
+# A table is analysed after an import that adds at least this share of its rows: what
+# PostgreSQL's autovacuum waits for (autovacuum_analyze_scale_factor, 0.1) before it
+# analyses. Smaller imports leave the statistics as they are: 100 LIAR rows into an archive
+# of a million claims spent 1.1 s of their 1.7 s analysing seven tables that had barely
+# changed (ANALYZE reads up to 30,000 pages of each, SQLite's every row).
+ANALYZE_SHARE = 0.1
 
-def refresh_after_bulk_import() -> None:
+
+def _estimated_rows(tables: list[str]) -> dict[str, float]:
+    """The row count each table had at its last ANALYZE, from the catalogue (no scan);
+    a table never analysed is missing."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT relname, reltuples FROM pg_class WHERE relkind = 'r'"
+                " AND relname = ANY(%s) AND pg_table_is_visible(oid)",
+                [tables],
+            )
+            return {name: rows for name, rows in cursor.fetchall() if rows >= 0}
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+            if cursor.fetchone() is None:
+                return {}
+            # sqlite_stat1.stat starts with the table's row count, per index
+            placeholders = ", ".join(["%s"] * len(tables))
+            cursor.execute(
+                f"SELECT tbl, stat FROM sqlite_stat1 WHERE tbl IN ({placeholders})",  # noqa: S608
+                tables,
+            )
+            return {name: float(stat.split()[0]) for name, stat in cursor.fetchall()}
+    return {}
+
+
+def refresh_after_bulk_import(added: int | None = None) -> None:
     """Bring the indexes and the planner's statistics up to date after a bulk import.
 
     What PostgreSQL's autovacuum would do a minute or more later, and SQLite never does:
     - ANALYZE: the planners choose between walking an index and sorting by the row counts
       they know. Without them SQLite sorts every claim for each page of the claims list
-      instead of walking article_newest_idx and stopping after 50.
+      instead of walking article_newest_idx and stopping after 50. With `added` (the rows
+      the import made, at most that many per table), only the tables it grew by
+      ANALYZE_SHARE or more, or never analysed, are analysed; without it, every one.
     - PostgreSQL: move the GIN indexes' pending lists (rows inserted since the last
       vacuum, kept unsorted) into the index proper. Until then every full-text search
       reads the whole pending list: after importing LIAR, all 12,836 claims.
     """
     models = (Article, Claim, Speaker, SpeakerAlias, Verdict, Evidence, Source)
     tables = [model._meta.db_table for model in models]
+    stale = tables
+    if added is not None:
+        if added == 0:
+            return
+        known = _estimated_rows(tables)
+        stale = [t for t in tables if t not in known or added >= ANALYZE_SHARE * known[t]]
     with connection.cursor() as cursor:
-        for table in tables:
+        for table in stale:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
         if connection.vendor == "postgresql":
             cursor.execute(

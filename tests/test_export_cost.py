@@ -16,7 +16,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from quotes import exports
-from quotes.exports import records
+from quotes.exports import records, sql
 from quotes.models import Claim
 from tests.test_exports import Report, add_claims, consume, make_report
 
@@ -32,6 +32,7 @@ def report(db: None) -> Report:
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(records, "CHUNK_SIZE", CHUNK)
+    monkeypatch.setattr(sql, "FETCH_SIZE", CHUNK)
 
 
 def body_reads(queries: list[dict[str, Any]]) -> list[str]:
@@ -66,6 +67,8 @@ def test_a_claims_export_reads_no_body_at_all(report: Report, fmt: str, small_ch
 def test_no_format_holds_more_than_two_chunks_of_records(
     report: Report, fmt: str, small_chunks: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    if fmt in ("csv", "json") and sql.available():
+        pytest.skip("no ClaimRecords on PostgreSQL: see test_the_sql_path_reads_a_batch_at_a_time")
     add_claims(report.article, 6 * CHUNK)
     alive: weakref.WeakValueDictionary[int, records.ClaimRecord] = weakref.WeakValueDictionary()
 
@@ -82,6 +85,31 @@ def test_no_format_holds_more_than_two_chunks_of_records(
         made += 1
     assert made > 2  # streamed: the records went out in pieces
     assert 0 < most <= 2 * CHUNK
+
+
+@pytest.mark.skipif(not sql.available(), reason="PostgreSQL's export path")
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_the_sql_path_reads_a_batch_at_a_time(
+    report: Report, fmt: str, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_claims(report.article, 6 * CHUNK)  # 4 + 24 claims: 7 full batches and an empty one
+    real = sql.fetch_batch
+    fetched: list[int] = []
+
+    def fetch(cursor: Any, size: int) -> list[tuple[Any, ...]]:
+        rows = real(cursor, size)
+        fetched.append(len(rows))
+        return rows
+
+    monkeypatch.setattr(sql, "fetch_batch", fetch)
+    export = exports.export_article(report.article, fmt, include_unchecked=True)
+    assert fetched == [CHUNK]  # the query and its first batch ran before the first byte
+    seen = []
+    for _chunk in export.chunks:
+        seen.append(len(fetched))
+    # one batch read per piece written: never more than FETCH_SIZE rows in hand
+    assert fetched == [CHUNK] * 7 + [0]
+    assert seen[-1] == len(fetched) and sorted(seen) == seen and len(set(seen)) == 8
 
 
 def test_the_html_report_is_streamed_and_counts_its_claims(

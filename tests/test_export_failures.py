@@ -19,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 
 from quotes import exports
-from quotes.exports import records
+from quotes.exports import records, sql
 from tests.test_exports import Report, add_claims, make_report
 
 CHUNK = 4
@@ -47,6 +47,7 @@ def report(fact_checker: User) -> Report:
 
 
 def fail_after_first_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The third read of claims fails, on the ORM path (records) and the SQL path alike."""
     monkeypatch.setattr(records, "CHUNK_SIZE", CHUNK)
     real = records.RecordStream._load
 
@@ -56,6 +57,17 @@ def fail_after_first_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(self, offset)
 
     monkeypatch.setattr(records.RecordStream, "_load", load)
+    monkeypatch.setattr(sql, "FETCH_SIZE", CHUNK)
+    real_fetch = sql.fetch_batch
+    fetched = []
+
+    def fetch(cursor: Any, size: int) -> list[tuple[Any, ...]]:
+        fetched.append(size)
+        if len(fetched) > 2:
+            raise DatabaseError("server closed the connection unexpectedly")
+        return real_fetch(cursor, size)
+
+    monkeypatch.setattr(sql, "fetch_batch", fetch)
 
 
 def read_until_broken(response: Any) -> bytes:
@@ -110,10 +122,11 @@ def test_the_html_failure_note_is_an_alert_inside_the_report(
 def test_a_failure_before_the_first_byte_is_not_a_200(
     fact_checker: User, report: Report, fmt: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(self: records.RecordStream, offset: int) -> list[records.ClaimRecord]:
+    def broken(*args: Any) -> list[Any]:
         raise DatabaseError("tsquery stack too small")
 
     monkeypatch.setattr(records.RecordStream, "_load", broken)
+    monkeypatch.setattr(sql, "fetch_batch", broken)
     client = Client(raise_request_exception=False)
     client.force_login(fact_checker)
 

@@ -6,8 +6,10 @@ module per format; `records` loads the claims they all read (only published verd
 
 Every format but PDF is a generator over the claims in chunks (the related rows
 select_related or prefetched per chunk, no article body), so memory stays flat and the
-number of queries grows with the number of chunks, not of claims. PDF is capped at
-MAX_PDF_CLAIMS claims.
+number of queries grows with the number of chunks, not of claims; on PostgreSQL, CSV and
+JSON read one query through a server-side cursor instead (`sql`). PDF is capped at
+MAX_PDF_CLAIMS claims. The web views stream only what can finish within the worker's
+timeout (`timing`); larger exports are written by a background job.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from quotes.exports.pdf import (
     render_pdf,
 )
 from quotes.exports.records import CHUNK_SIZE, NO_VERDICT, ClaimRecord, iter_records
+from quotes.exports.timing import ExportDeferred, check_inline
 from quotes.models import Article, Claim, Verdict
 
 __all__ = [
@@ -46,6 +49,7 @@ __all__ = [
     "PdfPending",
     "ClaimRecord",
     "Export",
+    "ExportDeferred",
     "ExportError",
     "ExportInterrupted",
     "ExportTooLarge",
@@ -82,13 +86,17 @@ def build_export(
     `description` states in words which claims these are ("Said by Barack Obama, rated
     False"), `scope` what the report leaves out; the people-facing formats print both.
     With `background` (the web views), a PDF of more than PDF_INLINE_LIMIT claims is
-    rendered by a background job: PdfPending until its file is ready.
+    rendered by a background job: PdfPending until its file is ready; any other format
+    raises ExportDeferred when it could not finish within the web worker's timeout
+    (quotes/exports/timing.py), for the view to queue it as a ReportFile.
 
     Every format but PDF comes back as a lazy generator (streaming=True) whose query and
     first chunk of claims have already run, so those errors raise here, before a
     response starts; PDF is rendered now (PdfUnavailable, ExportTooLarge raise here).
     `standalone` embeds the stylesheet in HTML, for files written outside the web app.
     """
+    if background and fmt in FORMATS and fmt != "pdf":
+        check_inline(claims, fmt)
     if fmt == "csv":
         chunks = guarded(csv.iter_csv(claims), fmt, csv.failure_trailer)
         return Export(fmt, "text/csv; charset=utf-8", f"{filename}.csv", chunks, True)

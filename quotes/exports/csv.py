@@ -7,13 +7,16 @@ UTF-8 with a byte order mark, which is how Excel knows the file is UTF-8 (withou
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db.models import QuerySet
 
+from quotes.exports import sql
 from quotes.exports.records import NO_VERDICT, ClaimRecord, iter_records, permalink, person_name
-from quotes.models import Claim, Evidence
+from quotes.models import SUMMARY_LENGTH, Claim, Evidence, shorten
 
 CSV_COLUMNS = [
     "claim_id",
@@ -130,10 +133,14 @@ def csv_rows(records: Iterable[ClaimRecord]) -> Iterator[list[str]]:
 
 
 def iter_csv(claims: QuerySet[Claim]) -> Iterator[bytes]:
-    """Stream the CSV export of `claims` as UTF-8 bytes, one line at a time.
+    """Stream the CSV export of `claims` as UTF-8 bytes, a line or a batch of lines at a time.
 
-    The query and the first chunk of claims run now, the rest as the lines are read.
+    The query and the first chunk of claims run now, the rest as the lines are read. On
+    PostgreSQL the rows come from one query (quotes/exports/sql.py), elsewhere from
+    ClaimRecords; the bytes are the same.
     """
+    if sql.available():
+        return _sql_lines(sql.row_batches(claims, full=False))
     return _lines(iter_records(claims))
 
 
@@ -142,6 +149,103 @@ def _lines(records: Iterable[ClaimRecord]) -> Iterator[bytes]:
     yield "\ufeff".encode()  # the byte order mark by which Excel reads UTF-8
     for row in csv_rows(records):
         yield writer.writerow(row).encode()
+
+
+_STANCES = dict(Evidence.Stance.choices)
+
+
+def _sql_sources(items: list[list[Any]] | None) -> str:
+    """_sources() from the json_agg of [stance, title, url, publisher, published]."""
+    lines = []
+    for stance, title, url, publisher, published in items or ():
+        name = title or url  # str(Source)
+        line = f"{_STANCES.get(stance, stance)}: {name}"
+        if publisher:
+            line += f", {publisher}"
+        if published:
+            line += f", {published}"  # the date as ISO text already
+        if name != url:
+            line += f" <{url}>"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def sql_row(row: tuple[Any, ...], permalinks: sql.Permalinks) -> list[str]:
+    """One claim's CSV row from the export query's columns: what csv_rows() writes."""
+    (
+        claim_id,
+        article_id,
+        title,
+        url,
+        outlet,
+        published,
+        context,
+        summary,
+        exact,
+        position,
+        kind,
+        speaker,
+        speaker_text,
+        method,
+        confidence,
+        confirmed,
+        verdict_id,
+        rating,
+        first,
+        last,
+        published_at,
+        rationale,
+        correction,
+        evidence,
+    ) = row
+    counts = dict.fromkeys(_STANCES, 0)
+    for item in evidence or ():
+        counts[item[0]] = counts.get(item[0], 0) + 1
+    verdict = verdict_id is not None
+    return [
+        str(claim_id),
+        str(article_id),
+        _cell(title),
+        url,
+        _cell(outlet),
+        published.isoformat() if published else "",
+        _cell(context),
+        _cell(summary.strip() or shorten(exact, SUMMARY_LENGTH)),
+        str(position),
+        kind,
+        _cell(exact),
+        _cell(speaker or ""),
+        _cell(speaker_text),
+        method,
+        "" if confidence is None else f"{confidence:.3f}",
+        "yes" if confirmed else "no",
+        _cell(rating) if verdict else "",
+        "published" if verdict else NO_VERDICT,
+        _cell(sql.full_name(first, last)) if verdict else "",
+        published_at.isoformat() if verdict and published_at else "",
+        _cell(rationale) if verdict else "",
+        _cell(correction) if verdict else "",
+        _cell(_sql_sources(evidence)),
+        str(counts[Evidence.Stance.CORROBORATES]),
+        str(counts[Evidence.Stance.DISPUTES]),
+        str(counts[Evidence.Stance.CONTEXT]),
+        permalinks(verdict_id) if verdict else "",
+    ]
+
+
+def _sql_lines(batches: Iterator[list[tuple[Any, ...]]]) -> Iterator[bytes]:
+    permalinks = sql.Permalinks()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # the byte order mark by which Excel reads UTF-8
+    writer.writerow(CSV_COLUMNS)
+    # A batch of rows per piece of the response, not a line: a million yields and
+    # encodes of 400 bytes cost more than writing the rows.
+    for batch in batches:
+        writer.writerows(sql_row(row, permalinks) for row in batch)
+        yield buffer.getvalue().encode()
+        buffer.seek(0)
+        buffer.truncate()
 
 
 def failure_trailer(note: str) -> bytes:

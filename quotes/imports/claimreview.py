@@ -20,11 +20,13 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from quotes.dates import RANGE, in_range
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import (
+    URL_HEAD,
     Article,
     Claim,
     ExternalReview,
@@ -32,6 +34,9 @@ from quotes.models import (
     Speaker,
     http_url_validator,
 )
+
+# Values per IN (...) list when looking up what a file holds.
+BATCH = 1000
 
 
 @dataclass
@@ -435,13 +440,29 @@ def import_reviews(data: Any, *, imported_by: Any = None) -> ImportResult:
         result.notes.extend(f"{label}: {note}" for note in review.notes)
         parsed.append((label, review))
 
-    known = ExternalReview.objects.filter(origin=ExternalReview.Origin.CLAIMREVIEW)
-    seen_urls = set(known.exclude(review_url="").values_list("review_url", flat=True))
-    seen_claims = set(
-        Claim.objects.filter(attribution_method=CLAIMREVIEW_METHOD).values_list(
-            "article__url", "exact"
+    # What the file holds that was imported before, found through indexes (the head of the
+    # review URL; ClaimReview's own claims), never by reading every review or claim.
+    urls = sorted({review.review_url for _, review in parsed if review.review_url})
+    seen_urls: set[str] = set()
+    for start in range(0, len(urls), BATCH):
+        some = urls[start : start + BATCH]
+        seen_urls.update(
+            ExternalReview.objects.alias(head=Left("review_url", URL_HEAD))
+            .filter(
+                head__in={url[:URL_HEAD] for url in some},
+                review_url__in=some,
+                origin=ExternalReview.Origin.CLAIMREVIEW,
+            )
+            .values_list("review_url", flat=True)
         )
-    )
+    texts = sorted({review.claim_text for _, review in parsed if not review.review_url})
+    seen_claims: set[tuple[str, str]] = set()
+    for start in range(0, len(texts), BATCH):
+        seen_claims.update(
+            Claim.objects.filter(
+                attribution_method=CLAIMREVIEW_METHOD, exact__in=texts[start : start + BATCH]
+            ).values_list("article__url", "exact")
+        )
     groups: dict[str, list[tuple[str, ParsedReview]]] = {}
     for label, review in parsed:
         if review.review_url in seen_urls or (
@@ -457,7 +478,9 @@ def import_reviews(data: Any, *, imported_by: Any = None) -> ImportResult:
         groups.setdefault(review.appearance_url or label, []).append((label, review))
 
     scale = ScaleMapper()
-    speakers = SpeakerRegistry.load()
+    speakers = SpeakerRegistry.for_names(
+        review.speaker_name for reviews in groups.values() for _, review in reviews
+    )
     for reviews in groups.values():
         _create_article(reviews, scale, speakers, result, imported_by)
     return result

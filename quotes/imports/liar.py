@@ -212,7 +212,10 @@ def import_liar(text: str, source: str) -> DatasetResult:
 def _speakers(rows: list[Row]) -> dict[str, Speaker | None]:
     """Each row's speaker by slug: the registry's (names and aliases folded as slugs fold
     them), else a new one, created in bulk."""
-    speakers = SpeakerRegistry.load()
+    speakers = SpeakerRegistry.for_names(
+        (speaker_name(row.speaker) for row in rows if row.speaker),
+        (row.speaker for row in rows if row.speaker),
+    )
     by_slug_key: dict[str, Speaker] = {}
     for key, speaker in sorted(speakers.by_key.items()):
         by_slug_key.setdefault(slug_key(speaker.name), speaker)

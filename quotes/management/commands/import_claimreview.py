@@ -45,7 +45,7 @@ class Command(BaseCommand):
             # import_reviews is atomic: nothing was written
             raise CommandError(f"Could not store the reviews of {path}: {exc}") from exc
         if result.created:
-            refresh_after_bulk_import()
+            refresh_after_bulk_import(added=result.created + result.articles)
         if result.created == 0 and result.duplicates == 0:
             # Nothing was written: say why.
             reasons = "\n  ".join(result.skipped) or "the file holds no ClaimReview"

@@ -27,7 +27,7 @@ class Command(BaseCommand):
             result = import_liar(read_text(path, name=str(path)), str(path))
         except ImportRefused as exc:
             raise CommandError(str(exc)) from exc
-        refresh_after_bulk_import()
+        refresh_after_bulk_import(added=result.created)
         self.stdout.write(
             f"Imported {result.created} LIAR statements as claims with PolitiFact's rating beside "
             "them (their fact checks, not our verdicts)."
