@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, QueryDict
 
 # Pages that old links name by number (?page=N, from before keyset pagination) are served
@@ -59,28 +59,34 @@ def capped_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> Count:
     return Count(cap, exact=False, at_least=True) if n > cap else Count(n)
 
 
-def estimated_table_count(model: type[Model]) -> int | None:
-    """PostgreSQL's estimate of a table's rows (pg_class.reltuples, kept by ANALYZE and
-    autovacuum), or None where there is none (SQLite; a table never analysed)."""
-    if connection.vendor != "postgresql":
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass",
-            [model._meta.db_table],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row and row[0] >= 0 else None
+# PostgreSQL's estimate of a table's rows (pg_class.reltuples, kept by ANALYZE and
+# autovacuum; -1 for a table never analysed).
+ESTIMATE = "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass"
 
 
 def list_count(queryset: QuerySet[Any], cap: int = COUNT_CAP) -> Count:
     """The rows of a list: PostgreSQL's estimate for a whole table (COUNT(*) read all of
-    the 1M claims: 82 ms, against 0.1 ms), else a count capped at `cap`."""
-    if not queryset.query.where:
-        estimate = estimated_table_count(queryset.model)
-        if estimate is not None and estimate > cap:
-            return Count(estimate, exact=False)
-    return capped_count(queryset, cap)
+    the 1M claims: 82 ms, against 0.1 ms), else a count capped at `cap`.
+
+    One query whichever it turns out to be: the estimate and the capped count are asked
+    together, and PostgreSQL runs the count (an uncorrelated subquery, an InitPlan) only
+    if the estimate is at most `cap`. Two queries for small tables and one for large ones
+    made a page's query count depend on its table's size."""
+    if queryset.query.where or connection.vendor != "postgresql":
+        return capped_count(queryset, cap)
+    sql, params = queryset.order_by().values("pk")[: cap + 1].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT e.n, CASE WHEN e.n > %s THEN NULL"  # noqa: S608 (our SQL and the ORM's)
+            f" ELSE (SELECT count(*) FROM ({sql}) AS capped) END FROM ({ESTIMATE}) AS e(n)",
+            [cap, *params, queryset.model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    estimate, counted = row if row else (None, None)
+    if counted is None:
+        return Count(int(estimate or 0), exact=False)
+    n = int(counted)
+    return Count(cap, exact=False, at_least=True) if n > cap else Count(n)
 
 
 class BadCursor(ValueError):
