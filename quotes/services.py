@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from quotes import counters, similar
+from quotes import counters, matching, similar
 from quotes.imports.speakers import SpeakerRegistry
 from quotes.models import Article, Claim, Evidence, Source, Speaker, SpeakerAlias, Verdict
 from quotes.text import (
@@ -82,6 +82,8 @@ def refresh_after_bulk_import(added: int | None = None) -> None:
     with connection.cursor() as cursor:
         for table in stale:
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        if Claim._meta.db_table in stale:
+            matching.forget_statistics()  # the rare words are read from the new statistics
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT gin_clean_pending_list(i.indexrelid) FROM pg_index i"
