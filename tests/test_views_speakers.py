@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 from bs4 import BeautifulSoup
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import ClaimFactory, SpeakerFactory, VerdictFactory
@@ -80,3 +82,21 @@ def test_speakers_list_is_a_to_z_or_most_claims_first(checker_client: Client) ->
     page = BeautifulSoup(checker_client.get(url, {"sort": "claims"}).content, "html.parser")
     assert [a.get_text() for a in page.select(".claim-rows a")] == ["Zed Many", "Amy Few"]
     assert "3 claims" in page.get_text()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's estimates")
+def test_the_registry_is_counted_by_the_databases_estimate(
+    checker_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quotes import paging
+
+    SpeakerFactory.create_batch(3)
+    monkeypatch.setattr(paging, "ESTIMATE", "SELECT 1000::bigint WHERE %s IS NOT NULL")
+    with CaptureQueriesContext(connection) as queries:
+        response = checker_client.get(reverse("quotes:speakers"))
+    text = BeautifulSoup(response.content, "html.parser").get_text(" ")
+    assert "Page 1 of about 20" in text
+    assert not [q for q in queries if 'COUNT(*) AS "__count" FROM "quotes_speaker"' in q["sql"]]
+    # a search is counted exactly: every match stays reachable
+    response = checker_client.get(reverse("quotes:speakers") + "?q=a")
+    assert "about" not in BeautifulSoup(response.content, "html.parser").get_text(" ")
