@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse_lazy
 
-from quotes.matching import already_checked_claims
+from quotes.matching import already_checked
 from quotes.models import Article, Claim, Evidence, Rating, Speaker, SpeakerAlias, Verdict
 from quotes.search import search_claims
 from quotes.text import normalize_name
@@ -233,5 +233,5 @@ class ClaimFilter(django_filters.FilterSet):
     ) -> QuerySet[Claim]:
         if value is None:
             return queryset
-        matched = Q(pk__in=already_checked_claims())
+        matched = already_checked()
         return queryset.filter(matched) if value else queryset.exclude(matched)

@@ -189,7 +189,7 @@ def _dashboard_rows(keys: list[Any]) -> list[Article]:
                 distinct=True,
             ),
             n_already_checked=Count(
-                "claims", filter=Q(claims__in=matching.already_checked_claims()), distinct=True
+                "claims", filter=matching.already_checked("claims__id"), distinct=True
             ),
         )
         .defer("body")
