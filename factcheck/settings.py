@@ -237,6 +237,10 @@ CELERY_TASK_TIME_LIMIT = envint("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = envint("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Without a broker, a report too large for one request (quotes/tasks.send_report) renders in
+# a thread of the web process, after the request has answered: inline, it would run inside
+# the request and be cut off by gunicorn's timeout. The tests render inline (test_settings).
+REPORTS_IN_THREAD = os.getenv("REPORTS_IN_THREAD", "1") not in ("0", "false", "False", "")
 CELERY_BEAT_SCHEDULE = {
     "poll-feeds": {"task": "quotes.tasks.poll_feeds", "schedule": FEED_POLL_MINUTES * 60.0},
 }

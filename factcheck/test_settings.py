@@ -28,5 +28,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
         "NAME": os.path.join(tempfile.gettempdir(), f"factcheck-test-{os.getpid()}.sqlite3")
     }
 
+# Reports queued for the background render inline, in the test's transaction
+# (tests/test_report_threads.py turns the thread on).
+REPORTS_IN_THREAD = False
 # Background PDFs of the tests go to a scratch folder, not the project's var/.
 REPORTS_DIR = Path(tempfile.gettempdir()) / "factcheck-test-reports"

@@ -75,7 +75,7 @@ def _queue(
         report = ReportFile.objects.create(
             requested_by_id=request.user.pk, fmt=fmt, article=article, query=query
         )
-        tasks.send(tasks.render_report, report.pk)
+        tasks.send_report(report.pk)
     return redirect(report)
 
 
@@ -189,7 +189,7 @@ def background_report(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     report = ReportFile.objects.create(
         requested_by=request.user, fmt=fmt, article=article, query=query
     )
-    tasks.send(tasks.render_report, report.pk)
+    tasks.send_report(report.pk)
     return redirect(report)
 
 

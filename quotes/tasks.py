@@ -11,12 +11,13 @@ Without CELERY_BROKER_URL the tasks run inline, where they are sent (see send())
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 
 from quotes import feeds, intake, matching, services
 from quotes.fetch import FetchFailed, FetchRefused
@@ -41,6 +42,38 @@ def send(task: Task, *args: Any) -> None:
         task.apply(args=args, throw=True)
     else:
         transaction.on_commit(lambda: task.delay(*args))
+
+
+def send_report(report_id: int) -> None:
+    """Render a ReportFile in the background once the current transaction commits: on a
+    worker through the broker; without one, in a thread of this process, so that the
+    request that asked answers at once either way. (Inline, an export too large for one
+    request ran inside it, and gunicorn's timeout cut it off: no file, a 502.)"""
+    if not runs_inline():
+        transaction.on_commit(lambda: render_report.delay(report_id))
+    elif settings.REPORTS_IN_THREAD:
+        transaction.on_commit(lambda: _render_in_thread(report_id))
+    else:
+        render_report.apply(args=(report_id,), throw=True)
+
+
+# The threads started without a broker, by report id: the tests wait for them.
+report_threads: dict[int, threading.Thread] = {}
+
+
+def _render_in_thread(report_id: int) -> None:
+    def run() -> None:
+        try:
+            result = render_report.apply(args=(report_id,))
+            if result.failed():  # an export error marks the report failed; anything else
+                logger.error("Report %s failed: %r", report_id, result.result)
+        finally:
+            connection.close()  # the thread's own connection
+            report_threads.pop(report_id, None)
+
+    thread = threading.Thread(target=run, name=f"report-{report_id}", daemon=True)
+    report_threads[report_id] = thread
+    thread.start()
 
 
 def _backoff(retries: int) -> int:

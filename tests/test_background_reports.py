@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from django.test import Client
 
@@ -67,3 +69,45 @@ def test_someone_elses_report_is_not_found(checker_client: Client) -> None:
     report = ReportFile.objects.create(requested_by=other, fmt="csv", status="ready")
     assert checker_client.get(report.get_absolute_url()).status_code == 404
     assert checker_client.get(f"/reports/files/{report.pk}/download").status_code == 404
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_without_a_broker_the_report_renders_in_a_thread_after_the_request_answered(
+    checker_client: Client, settings: object
+) -> None:
+    # Inline, a report too large for one request ran inside it, and gunicorn's timeout cut
+    # it off: the request now answers at once and a thread of the web process renders it.
+    from quotes import tasks
+
+    settings.REPORTS_IN_THREAD = True  # type: ignore[attr-defined]
+    verdict = factories.VerdictFactory(status="published", false=True)
+    started = threading.Event()
+    release = threading.Event()
+    from quotes import background_reports
+
+    real = background_reports.render
+
+    def slow_render(report_id: int) -> bool:
+        started.set()
+        release.wait(10)
+        return real(report_id)
+
+    background_reports.render = slow_render  # type: ignore[assignment]
+    try:
+        response = checker_client.post(
+            "/reports/background", {"fmt": "csv", "query": "rating=false"}
+        )
+        report = ReportFile.objects.get()
+        assert response.status_code == 302
+        assert started.wait(10), "the thread did not start"
+        assert ReportFile.objects.get().status == "pending"  # answered before rendering
+        thread = tasks.report_threads.get(report.pk)
+        release.set()
+        if thread is not None:
+            thread.join(30)
+    finally:
+        background_reports.render = real  # type: ignore[assignment]
+    report.refresh_from_db()
+    assert report.status == "ready"
+    download = checker_client.get(f"/reports/files/{report.pk}/download")
+    assert verdict.claim.exact[:20] in b"".join(download.streaming_content).decode("utf-8-sig")

@@ -117,7 +117,7 @@ def test_a_reload_finds_the_report_being_prepared(
     checker_client: Client, report: Report, limit_of_five: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued: list[int] = []
-    monkeypatch.setattr(tasks, "send", lambda task, report_id: queued.append(report_id))
+    monkeypatch.setattr(tasks, "send_report", queued.append)
     url = reverse("reports:claims_export", args=["json"])
 
     first = checker_client.get(url)
@@ -134,7 +134,7 @@ def test_a_report_pending_past_the_tasks_time_limit_is_queued_again(
     checker_client: Client, report: Report, limit_of_five: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued: list[int] = []
-    monkeypatch.setattr(tasks, "send", lambda task, report_id: queued.append(report_id))
+    monkeypatch.setattr(tasks, "send_report", queued.append)
     url = reverse("reports:claims_export", args=["csv"])
     checker_client.get(url)
     lost = ReportFile.objects.get()
