@@ -331,8 +331,6 @@ class Claim(VersionedModel):
         indexes = [
             # Workbench: an article's claims in reading order.
             models.Index(fields=["article", "start"], name="claim_article_start_idx"),
-            # Claims list: kind filter.
-            models.Index(fields=["kind"], name="claim_kind_idx"),
             # Claims list (quotes.paging, CLAIM_LIST_ORDER): the whole order, so that a page
             # and the next by keyset are one bounded index walk, and ?page=last the same
             # walk backwards.
