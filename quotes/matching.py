@@ -41,10 +41,7 @@ _WORD = re.compile(r"[^\W_]+")
 
 def checked_claims() -> QuerySet[Claim]:
     """Claims with our published verdict, or with an imported fact check."""
-    return Claim.objects.filter(
-        Q(verdict__status=Verdict.Status.PUBLISHED)
-        | Exists(ExternalReview.objects.filter(claim=OuterRef("pk")))
-    )
+    return Claim.objects.filter(is_checked_ref())
 
 
 def is_checked_ref(ref: str = "pk") -> Q:
