@@ -49,12 +49,10 @@ def send_report(report_id: int) -> None:
     worker through the broker; without one, in a thread of this process, so that the
     request that asked answers at once either way. (Inline, an export too large for one
     request ran inside it, and gunicorn's timeout cut it off: no file, a 502.)"""
-    if not runs_inline():
-        transaction.on_commit(lambda: render_report.delay(report_id))
-    elif settings.REPORTS_IN_THREAD:
+    if runs_inline() and settings.REPORTS_IN_THREAD:
         transaction.on_commit(lambda: _render_in_thread(report_id))
     else:
-        render_report.apply(args=(report_id,), throw=True)
+        send(render_report, report_id)
 
 
 # The threads started without a broker, by report id: the tests wait for them.
