@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from quotes.imports.liar import import_liar
 from quotes.imports.text import ImportRefused, read_text
 from quotes.management.report import write_skipped
-from quotes.services import refresh_after_bulk_import
 
 
 class Command(BaseCommand):
@@ -27,7 +26,9 @@ class Command(BaseCommand):
             result = import_liar(read_text(path, name=str(path)), str(path))
         except ImportRefused as exc:
             raise CommandError(str(exc)) from exc
-        refresh_after_bulk_import(added=result.created)
+        # No refresh_after_bulk_import here: create_statement_articles ran it once the rows
+        # were in, before the similar claims were looked for, and nothing was added since
+        # that it covers (the PolitiFact reviews' table is not among its tables).
         self.stdout.write(
             f"Imported {result.created} LIAR statements as claims with PolitiFact's rating beside "
             "them (their fact checks, not our verdicts)."
